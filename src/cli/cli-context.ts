@@ -1,0 +1,55 @@
+// What a CLI command works with: the app opened from the environment's configuration, acting
+// for one account (--account, default: the first account), and helpers to print results.
+import pino from 'pino';
+import type { Command } from 'commander';
+import type { Actor, AppDeps } from '../app/deps.ts';
+import { AppError } from '../app/errors.ts';
+import { openApp } from '../app/open-app.ts';
+import { loadConfig } from '../config/load-config.ts';
+
+export interface CliContext {
+  deps: AppDeps;
+  actor: Actor;
+}
+
+/** Opens the app, runs fn, closes. Errors are printed as one clear line and exit code 1 or 2. */
+export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
+  const opts = cmd.optsWithGlobals() as { account?: string };
+  const config = loadConfig();
+  // The CLI prints results on stdout; logs go to stderr and only when something is wrong.
+  const app = await openApp(config, { log: pino({ level: process.env.HERALD_LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
+  try {
+    if (app.bootstrap.newApiKey) {
+      process.stderr.write(`Created the default account's admin API key (shown once): ${app.bootstrap.newApiKey}\n`);
+    }
+    const accountId = opts.account ? Number(opts.account) : app.bootstrap.accountId;
+    const exists = await app.deps.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+    if (!exists) throw new AppError('not_found', `account ${opts.account} not found`, '--account');
+    return await fn({ deps: app.deps, actor: { accountId, role: 'owner', label: 'cli' } });
+  } finally {
+    await app.close();
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Prints rows as an aligned text table (for humans); --json prints JSON instead. */
+export function printTable(rows: Record<string, unknown>[], columns: string[]): void {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => Math.min(60, cell(r[c]).length))));
+  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, 60).padEnd(widths[i])).join('  ').trimEnd();
+  process.stdout.write(`${line(columns)}\n`);
+  for (const r of rows) process.stdout.write(`${line(columns.map((c) => cell(r[c])))}\n`);
+}
+
+export function reportCliError(err: unknown): number {
+  if (err instanceof AppError) {
+    process.stderr.write(`error: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
+    if (err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+    return 2;
+  }
+  process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}

@@ -1,0 +1,51 @@
+// Process roles: start (everything in one process), serve (API), worker (dispatch), migrate.
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.ts';
+import { openApp } from '../../app/open-app.ts';
+import { startHerald } from '../../wire.ts';
+
+async function runUntilSignal(roles: { http: boolean; worker: boolean; catcher: boolean }) {
+  const config = loadConfig();
+  const herald = await startHerald(config, roles);
+  const log = herald.app.deps.log;
+  if (herald.app.bootstrap.newApiKey) {
+    process.stdout.write(
+      `\nHerald created the default account and its admin API key. It is shown only this once:\n\n  ${herald.app.bootstrap.newApiKey}\n\n` +
+        'Keep it: use it as "Authorization: Bearer <key>" and with the CLI through HERALD_API_KEY.\n\n',
+    );
+  }
+  if (herald.url) log.info({ url: herald.url, openapi: `${herald.url}/api/v1/openapi.json` }, 'Herald API listening');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await herald.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('API, worker and built-in mail catcher in one process (the embedded default)')
+    .action(() => runUntilSignal({ http: true, worker: true, catcher: loadConfig().catcherEnabled }));
+  program
+    .command('serve')
+    .description('the HTTP API only (run workers separately)')
+    .action(() => runUntilSignal({ http: true, worker: false, catcher: false }));
+  program
+    .command('worker')
+    .description('the dispatch worker only (many may run against one PostgreSQL database)')
+    .action(() => runUntilSignal({ http: false, worker: true, catcher: false }));
+  program
+    .command('migrate')
+    .description('bring the database schema up to date and exit')
+    .action(async () => {
+      const app = await openApp(loadConfig());
+      await app.close();
+      process.stdout.write('schema is up to date\n');
+    });
+}

@@ -1,0 +1,77 @@
+// Configuration comes from HERALD_* environment variables; every one has an embedded default so
+// that `npm start` needs nothing. The table in README.md lists the same variables — keep both true.
+import path from 'node:path';
+
+export interface HeraldConfig {
+  /** `sqlite:<path>` or `postgres://…` */
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Public base URL used in links inside messages (unsubscribe, tracking). */
+  publicUrl: string;
+  /** Relay to send through; when unset, the built-in mail catcher is the transport. */
+  smtpUrl: string | null;
+  catcherPort: number;
+  /** Run the built-in mail catcher (an SMTP server on loopback that keeps what it receives). */
+  catcherEnabled: boolean;
+  bootstrapApiKey: string | null;
+  /** Secret for signed links and tokens. */
+  secret: string;
+  logLevel: string;
+  worker: {
+    batchSize: number;
+    concurrency: number;
+    leaseSeconds: number;
+    pollMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.variable = variable;
+  }
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HeraldConfig {
+  const dataDir = env.HERALD_DATA_DIR ?? path.join(cwd, 'data');
+  const databaseUrl = env.HERALD_DATABASE_URL || `sqlite:${path.join(dataDir, 'herald.db')}`;
+  if (!databaseUrl.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('HERALD_DATABASE_URL', 'must start with sqlite: or postgres://');
+  }
+  const port = intVar(env, 'HERALD_PORT', 8025, 0, 65535);
+  const host = env.HERALD_HOST || '127.0.0.1';
+  const smtpUrl = env.HERALD_SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('HERALD_SMTP_URL', 'must start with smtp:// or smtps://');
+  }
+  return {
+    databaseUrl,
+    host,
+    port,
+    publicUrl: (env.HERALD_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
+    smtpUrl,
+    catcherPort: intVar(env, 'HERALD_CATCHER_PORT', 2525, 0, 65535),
+    catcherEnabled: (env.HERALD_CATCHER ?? (smtpUrl ? 'off' : 'on')) !== 'off',
+    bootstrapApiKey: env.HERALD_BOOTSTRAP_API_KEY || null,
+    secret: env.HERALD_SECRET || 'herald-development-secret-change-me',
+    logLevel: env.HERALD_LOG_LEVEL || 'info',
+    worker: {
+      batchSize: intVar(env, 'HERALD_WORKER_BATCH', 500, 1, 10_000),
+      concurrency: intVar(env, 'HERALD_WORKER_CONCURRENCY', 20, 1, 500),
+      leaseSeconds: intVar(env, 'HERALD_WORKER_LEASE_SECONDS', 120, 5, 3600),
+      pollMs: intVar(env, 'HERALD_WORKER_POLL_MS', 500, 10, 60_000),
+    },
+  };
+}

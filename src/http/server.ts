@@ -1,0 +1,139 @@
+// The HTTP edge: Fastify with JSON-schema validation, Bearer-key authentication, one permission
+// check per route, the error table, and the OpenAPI document built from the same route table.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import { authenticateApiKey } from '../app/accounts/api-keys.ts';
+import type { Actor, AppDeps } from '../app/deps.ts';
+import { AppError } from '../app/errors.ts';
+import { roleHas, rolesWith } from '../app/permissions.ts';
+import { toErrorResponse } from './error-response.ts';
+import type { RouteDef } from './route-def.ts';
+import { buildRouteTable } from './route-table.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        field: { type: ['string', 'null'] },
+        details: {},
+      },
+    },
+  },
+};
+
+async function requireActor(deps: AppDeps, request: FastifyRequest): Promise<Actor> {
+  const header = request.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new AppError('unauthorized', 'send "Authorization: Bearer <api key>"', 'authorization');
+  const actor = await authenticateApiKey(deps, m[1]);
+  if (!actor) throw new AppError('unauthorized', 'the API key is unknown or revoked', 'authorization');
+  return actor;
+}
+
+export interface BuildServerOptions {
+  /** Extra routes (tests). */
+  routes?: RouteDef[];
+}
+
+export async function buildServer(deps: AppDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    ajv: {
+      customOptions: {
+        // Unknown fields are an error the caller should hear about, not something to drop.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+  });
+  app.decorateRequest('actor', null);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Herald API',
+        version: '1',
+        description: 'Campaign delivery that never fails silently. Authenticate with `Authorization: Bearer <api key>`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { status, body } = toErrorResponse(err);
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.debug({ err: body.error }, 'request rejected');
+    reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}`, field: null } });
+  });
+
+  // Raw bodies (CSV uploads) reach the handler as the request stream, so a large import is
+  // parsed while it arrives instead of being buffered.
+  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], (_req, payload, done) =>
+    done(null, payload),
+  );
+
+  const routes = [...buildRouteTable(), ...(options.routes ?? [])];
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      bodyLimit: route.bodyLimit,
+      schema: {
+        summary: route.summary,
+        tags: [route.tag],
+        ...route.schema,
+        response: route.schema?.response ? { ...route.schema.response, '4xx': errorSchema } : undefined,
+        description: `Requires permission \`${route.permission}\`.`,
+      },
+      onRequest: async (request) => {
+        const actor = await requireActor(deps, request);
+        if (!roleHas(actor.role, route.permission)) {
+          throw new AppError(
+            'forbidden',
+            `this needs the permission ${route.permission}, held by the roles ${rolesWith(route.permission).join(', ')}; your key has the role ${actor.role}`,
+            null,
+            { permission: route.permission, roles: rolesWith(route.permission) },
+          );
+        }
+        request.actor = actor;
+      },
+      handler: async (request, reply) => {
+        const result = await route.handler({
+          actor: request.actor!,
+          deps,
+          body: request.body,
+          query: request.query,
+          params: request.params,
+          request,
+          reply,
+        });
+        if (reply.sent) return reply;
+        reply.status(route.successStatus ?? 200);
+        return result ?? { ok: true };
+      },
+    });
+  }
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,24 @@
+// One set of migrations for both dialects, applied at start and by `herald migrate`.
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { initialMigration } from './migrations/0001-initial.ts';
+import type { Store } from './open-database.ts';
+
+function provider(store: Store): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-initial': initialMigration(store.caps),
+      };
+    },
+  };
+}
+
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
