@@ -1,12 +1,25 @@
 // The `herald` command. Each resource registers its subcommands from src/cli/commands/<resource>.ts.
 import { Command } from 'commander';
+import { registerCampaignCommands } from './commands/campaigns.ts';
+import { registerContactCommands } from './commands/contacts.ts';
+import { registerListCommands } from './commands/lists.ts';
+import { registerOutboxCommands } from './commands/outbox.ts';
+import { registerSenderCommands } from './commands/senders.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerTemplateCommands } from './commands/templates.ts';
 
 export function buildProgram(): Command {
   const program = new Command('herald')
     .description('Herald: campaign delivery that never fails silently')
     .option('--account <id>', 'act for this account (default: the first account)')
+    .option('--json', 'print JSON instead of tables')
     .showHelpAfterError();
   registerServeCommands(program);
+  registerContactCommands(program);
+  registerListCommands(program);
+  registerTemplateCommands(program);
+  registerCampaignCommands(program);
+  registerOutboxCommands(program);
+  registerSenderCommands(program);
   return program;
 }

@@ -2,7 +2,23 @@
 // this file only lists them, so that "which permission guards X?" has one place to look.
 import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { contactRoutes } from './routes/contacts.ts';
+import { importRoutes } from './routes/imports.ts';
+import { listRoutes } from './routes/lists.ts';
+import { outboxRoutes } from './routes/outbox.ts';
+import { senderDomainRoutes } from './routes/sender-domains.ts';
+import { templateRoutes } from './routes/templates.ts';
 
 export function buildRouteTable(): RouteDef[] {
-  return [...accountRoutes];
+  return [
+    ...accountRoutes,
+    ...contactRoutes,
+    ...listRoutes,
+    ...importRoutes,
+    ...templateRoutes,
+    ...campaignRoutes,
+    ...outboxRoutes,
+    ...senderDomainRoutes,
+  ];
 }

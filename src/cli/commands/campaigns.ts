@@ -1,0 +1,4 @@
+// CLI commands of this resource (filled in as the resource is built).
+import type { Command } from 'commander';
+
+export function registerCampaignCommands(_program: Command): void {}

@@ -1,0 +1,4 @@
+// Routes of this resource (filled in as the resource is built).
+import type { RouteDef } from '../route-def.ts';
+
+export const outboxRoutes: RouteDef[] = [];
