@@ -1,32 +1,75 @@
 // The one place that wires adapters together for each process role:
 //   start  = API + worker + built-in mail catcher in one process (the embedded default)
-//   serve  = API only;  worker = dispatch loops only (many of each on PostgreSQL).
+//   serve  = API only;  worker = delivery worker only (many of each on PostgreSQL).
 import type { FastifyInstance } from 'fastify';
+import { type OpenedApp, openApp } from './app/open-app.ts';
 import type { HeraldConfig } from './config/load-config.ts';
 import { buildServer } from './http/server.ts';
-import { type OpenedApp, openApp } from './app/open-app.ts';
+import { startMailCatcher } from './inbound/mail-catcher.ts';
+import type { EmailTransport } from './transports/email/email-transport.ts';
+import { createSmtpTransport } from './transports/email/smtp-transport.ts';
+import { createDeliveryWorker } from './workers/delivery-worker.ts';
+
+export interface Roles {
+  http: boolean;
+  worker: boolean;
+  catcher: boolean;
+}
 
 export interface RunningHerald {
   app: OpenedApp;
   http: FastifyInstance | null;
   url: string | null;
+  catcherPort: number | null;
   stop(): Promise<void>;
 }
 
-export async function startHerald(config: HeraldConfig, roles: { http: boolean; worker: boolean; catcher: boolean }): Promise<RunningHerald> {
+/** Where email goes: the configured relay, or else the built-in catcher on loopback. */
+export function emailTransportFor(config: HeraldConfig, catcherPort: number | null, log: OpenedApp['deps']['log']): EmailTransport {
+  const url = config.smtpUrl ?? `smtp://127.0.0.1:${catcherPort ?? config.catcherPort}`;
+  return createSmtpTransport({ url, log });
+}
+
+export async function startHerald(config: HeraldConfig, roles: Roles): Promise<RunningHerald> {
   const app = await openApp(config);
+  const { deps } = app;
+  // Stopped in reverse order: the worker finishes its batch before the catcher and store close.
   const stops: Array<() => Promise<void>> = [];
+  let catcherPort: number | null = null;
   let http: FastifyInstance | null = null;
   let url: string | null = null;
-  if (roles.http) {
-    http = await buildServer(app.deps);
-    url = await http.listen({ host: config.host, port: config.port });
-    stops.push(() => http!.close());
+  try {
+    if (roles.catcher) {
+      const catcher = await startMailCatcher(deps, { host: '127.0.0.1', port: config.catcherPort });
+      catcherPort = catcher.port;
+      stops.push(() => catcher.close());
+      deps.log.info({ port: catcher.port }, 'built-in mail catcher listening (messages are kept, see /api/v1/outbox)');
+    }
+    if (roles.http) {
+      http = await buildServer(deps);
+      url = await http.listen({ host: config.host, port: config.port });
+      stops.push(() => http!.close());
+    }
+    if (roles.worker) {
+      const transport = emailTransportFor(config, catcherPort, deps.log);
+      const worker = createDeliveryWorker(deps, transport);
+      worker.start();
+      stops.push(async () => {
+        await worker.stop();
+        await transport.close();
+      });
+      deps.log.info({ owner: worker.owner, transport: config.smtpUrl ? 'relay' : 'built-in catcher' }, 'delivery worker started');
+    }
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await app.close();
+    throw err;
   }
   return {
     app,
     http,
     url,
+    catcherPort,
     async stop() {
       for (const stop of stops.reverse()) await stop();
       await app.close();

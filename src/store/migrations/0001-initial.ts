@@ -58,6 +58,7 @@ export function initialMigration(caps: DialectCapabilities) {
         .where(sql.ref('email'), 'is', null)
         .execute();
       await db.schema.createIndex('contacts_account_phone').on('contacts').columns(['account_id', 'phone']).execute();
+      await db.schema.createIndex('contacts_account_id').on('contacts').columns(['account_id', 'id']).execute();
 
       await withId(db.schema.createTable('lists'))
         .addColumn('account_id', idType, (c) => c.notNull().references('accounts.id'))
@@ -165,6 +166,14 @@ export function initialMigration(caps: DialectCapabilities) {
       await db.schema.createIndex('messages_campaign_status').on('messages').columns(['campaign_id', 'status']).execute();
       await db.schema.createIndex('messages_contact').on('messages').columns(['contact_id']).execute();
       await db.schema.createIndex('messages_message_id_header').on('messages').column('message_id_header').execute();
+      // Lease recovery scans only rows that are held by a worker; a partial index keeps it tiny
+      // and costs nothing for rows in any other state.
+      await db.schema
+        .createIndex('messages_leased')
+        .on('messages')
+        .column('lease_expires_at')
+        .where(sql.ref('status'), 'in', sql`('claimed', 'sending')`)
+        .execute();
 
       await withId(db.schema.createTable('import_jobs'))
         .addColumn('account_id', idType, (c) => c.notNull().references('accounts.id'))

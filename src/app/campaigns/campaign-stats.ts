@@ -1,0 +1,104 @@
+// Live numbers of a campaign's current delivery, straight from the ledger (no hourly job): how
+// many rows are in each state, each reason with its count and meaning, progress and pace.
+import { REASONS, type Reason } from '../../core/reasons.ts';
+import type { Actor, AppDeps } from '../deps.ts';
+import { currentDeliveryId, loadCampaignRow } from './read-campaigns.ts';
+
+export interface CampaignStats {
+  campaign_id: number;
+  status: string;
+  delivery: {
+    id: number;
+    status: string;
+    status_reason: string | null;
+    scheduled_at: string | null;
+    prepared_at: string | null;
+    started_at: string | null;
+    finished_at: string | null;
+  } | null;
+  total: number;
+  to_send: number;
+  sent: number;
+  deferred: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  uncertain: number;
+  possible_duplicates: number;
+  by_status: Record<string, number>;
+  by_reason: Array<{ reason: string; status: string; count: number; meaning: string }>;
+  progress: number;
+  sent_last_minute: number;
+  projected_finish_at: string | null;
+}
+
+export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Promise<CampaignStats> {
+  const campaign = await loadCampaignRow(deps, actor, id);
+  const deliveryId = await currentDeliveryId(deps, id);
+  const empty: CampaignStats = {
+    campaign_id: id,
+    status: campaign.status,
+    delivery: null,
+    total: 0,
+    to_send: 0,
+    sent: 0,
+    deferred: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    uncertain: 0,
+    possible_duplicates: 0,
+    by_status: {},
+    by_reason: [],
+    progress: 0,
+    sent_last_minute: 0,
+    projected_finish_at: null,
+  };
+  if (deliveryId === null) return empty;
+  const { db } = deps.store;
+  const delivery = await db
+    .selectFrom('deliveries')
+    .select(['id', 'status', 'status_reason', 'scheduled_at', 'prepared_at', 'started_at', 'finished_at'])
+    .where('id', '=', deliveryId)
+    .executeTakeFirstOrThrow();
+  const groups = await db
+    .selectFrom('messages')
+    .select(['status', 'reason', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('possible_duplicate').as('dups')])
+    .where('delivery_id', '=', deliveryId)
+    .groupBy(['status', 'reason'])
+    .execute();
+  const s = { ...empty, delivery };
+  for (const g of groups) {
+    const n = Number(g.n);
+    s.total += n;
+    s.by_status[g.status] = (s.by_status[g.status] ?? 0) + n;
+    s.possible_duplicates += Number(g.dups ?? 0);
+    if (g.reason) {
+      s.by_reason.push({ reason: g.reason, status: g.status, count: n, meaning: REASONS[g.reason as Reason] ?? '' });
+    }
+  }
+  const by = (k: string) => s.by_status[k] ?? 0;
+  s.sent = by('sent');
+  s.deferred = by('deferred');
+  s.failed = by('failed');
+  s.skipped = by('skipped');
+  s.cancelled = by('cancelled');
+  s.uncertain = by('uncertain');
+  s.to_send = by('queued') + by('claimed') + by('sending') + by('deferred');
+  s.progress = s.total === 0 ? (delivery.status === 'completed' ? 1 : 0) : (s.total - s.to_send) / s.total;
+  s.by_reason.sort((a, b) => b.count - a.count);
+  const now = deps.clock.now();
+  const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
+  const recent = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('delivery_id', '=', deliveryId)
+    .where('status', '=', 'sent')
+    .where('sent_at', '>=', minuteAgo)
+    .executeTakeFirstOrThrow();
+  s.sent_last_minute = Number(recent.n);
+  if (s.to_send > 0 && s.sent_last_minute > 0) {
+    s.projected_finish_at = new Date(now.getTime() + (s.to_send / s.sent_last_minute) * 60_000).toISOString();
+  }
+  return s;
+}

@@ -1,0 +1,71 @@
+// Create and edit campaigns. A campaign is a draft until it is sent or scheduled; only drafts and
+// scheduled campaigns can be edited (what was sent stays explainable).
+import { canCampaign } from '../../core/campaign-lifecycle.ts';
+import type { Actor, AppDeps } from '../deps.ts';
+import { AppError, invalid } from '../errors.ts';
+import { type CampaignInput, DEFAULT_SETTINGS, parseAudience, parseSettings, validateCampaignInput } from './campaign-input.ts';
+import { getCampaign, type CampaignView } from './read-campaigns.ts';
+
+export async function createCampaign(deps: AppDeps, actor: Actor, input: CampaignInput & { name: string }): Promise<CampaignView> {
+  if (!input.name) throw invalid('name', 'name is required');
+  const channel = input.channel ?? 'email';
+  const checked = await validateCampaignInput(deps, actor, { ...input, channel });
+  const now = deps.clock.now().toISOString();
+  const row = await deps.store.db
+    .insertInto('campaigns')
+    .values({
+      account_id: actor.accountId,
+      name: input.name.trim(),
+      channel,
+      kind: 'one-off',
+      status: 'draft',
+      template_id: input.template_id ?? null,
+      from_email: checked.from_email ?? null,
+      from_name: input.from_name ?? null,
+      reply_to: checked.reply_to ?? null,
+      audience: JSON.stringify({ list_ids: input.audience?.list_ids ?? [], exclude_list_ids: input.audience?.exclude_list_ids ?? [] }),
+      settings: JSON.stringify({ ...DEFAULT_SETTINGS, ...input.settings }),
+      scheduled_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return getCampaign(deps, actor, row.id);
+}
+
+export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, input: CampaignInput): Promise<CampaignView> {
+  const current = await getCampaign(deps, actor, id);
+  if (!canCampaign('edit', current.status)) {
+    throw new AppError('invalid_state', `campaign ${id} is ${current.status}; only draft or scheduled campaigns can be edited`, 'status');
+  }
+  const channel = input.channel ?? (current.channel as CampaignInput['channel']);
+  const checked = await validateCampaignInput(deps, actor, { ...input, channel });
+  const audience = { ...parseAudience(JSON.stringify(current.audience)), ...input.audience };
+  const settings = { ...parseSettings(JSON.stringify(current.settings)), ...input.settings };
+  await deps.store.db
+    .updateTable('campaigns')
+    .set({
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.channel !== undefined ? { channel: input.channel } : {}),
+      ...(input.template_id !== undefined ? { template_id: input.template_id } : {}),
+      ...(checked.from_email !== undefined ? { from_email: checked.from_email } : {}),
+      ...(input.from_name !== undefined ? { from_name: input.from_name } : {}),
+      ...(checked.reply_to !== undefined ? { reply_to: checked.reply_to } : {}),
+      audience: JSON.stringify(audience),
+      settings: JSON.stringify(settings),
+      updated_at: deps.clock.now().toISOString(),
+    })
+    .where('id', '=', id)
+    .where('account_id', '=', actor.accountId)
+    .execute();
+  return getCampaign(deps, actor, id);
+}
+
+export async function deleteCampaign(deps: AppDeps, actor: Actor, id: number): Promise<void> {
+  const current = await getCampaign(deps, actor, id);
+  if (current.status !== 'draft') {
+    throw new AppError('invalid_state', `campaign ${id} is ${current.status}; only drafts can be deleted (its ledger is kept)`, 'status');
+  }
+  await deps.store.db.deleteFrom('campaigns').where('id', '=', id).where('account_id', '=', actor.accountId).execute();
+}

@@ -1,0 +1,81 @@
+// Everything a worker needs to send a delivery's messages, loaded and compiled once per delivery
+// (not per message): the campaign, its compiled template, the sender and its DKIM key.
+import type { Channel } from '../../core/audience-decision.ts';
+import type { DkimKey } from '../../transports/email/email-transport.ts';
+import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
+import type { AppDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
+import { compileTemplate } from '../templates/compile-template.ts';
+import type { CompiledTemplate } from '../templates/compiled-template.ts';
+
+export interface DeliveryContext {
+  deliveryId: number;
+  accountId: number;
+  accountName: string;
+  campaignId: number;
+  campaignName: string;
+  channel: Channel;
+  audience: CampaignAudience;
+  settings: CampaignSettings;
+  template: CompiledTemplate;
+  from: string;
+  fromAddress: string;
+  replyTo: string | null;
+  messageIdDomain: string;
+  dkim: DkimKey | null;
+}
+
+/** RFC 5322 display name, quoted when it contains anything beyond plain words. */
+export function formatAddress(name: string | null, address: string): string {
+  if (!name) return address;
+  if (/^[\p{L}\p{N} .'-]+$/u.test(name) && !name.includes('.')) return `${name} <${address}>`;
+  return `"${name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+}
+
+export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Promise<DeliveryContext> {
+  const row = await deps.store.db
+    .selectFrom('deliveries')
+    .innerJoin('campaigns', 'campaigns.id', 'deliveries.campaign_id')
+    .innerJoin('accounts', 'accounts.id', 'deliveries.account_id')
+    .leftJoin('templates', 'templates.id', 'campaigns.template_id')
+    .select([
+      'deliveries.id as delivery_id',
+      'deliveries.account_id',
+      'accounts.name as account_name',
+      'campaigns.id as campaign_id',
+      'campaigns.name as campaign_name',
+      'campaigns.channel',
+      'campaigns.audience',
+      'campaigns.settings',
+      'campaigns.from_email',
+      'campaigns.from_name',
+      'campaigns.reply_to',
+      'templates.format',
+      'templates.subject',
+      'templates.body',
+    ])
+    .where('deliveries.id', '=', deliveryId)
+    .executeTakeFirstOrThrow();
+  if (!row.format || row.subject === null || row.body === null) {
+    throw new AppError('invalid_state', `campaign ${row.campaign_id} has no template`, 'template_id');
+  }
+  if (!row.from_email) throw new AppError('invalid_state', `campaign ${row.campaign_id} has no sender address`, 'from_email');
+  const template = await compileTemplate({ format: row.format as 'mjml' | 'html', subject: row.subject, body: row.body });
+  return {
+    deliveryId,
+    accountId: row.account_id,
+    accountName: row.account_name,
+    campaignId: row.campaign_id,
+    campaignName: row.campaign_name,
+    channel: row.channel as Channel,
+    audience: parseAudience(row.audience),
+    settings: parseSettings(row.settings),
+    template,
+    from: formatAddress(row.from_name, row.from_email),
+    fromAddress: row.from_email,
+    replyTo: row.reply_to,
+    messageIdDomain: row.from_email.split('@')[1],
+    dkim: await dkimKeyFor(deps, row.account_id, row.from_email),
+  };
+}

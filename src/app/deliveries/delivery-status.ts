@@ -1,0 +1,41 @@
+// Moving a delivery between states, and its campaign with it, in one transaction and only from
+// the states the caller expects (two workers or a worker and a user racing: one wins, cleanly).
+import { campaignStatusOf, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
+import type { AppDeps } from '../deps.ts';
+
+export async function moveDelivery(
+  deps: AppDeps,
+  args: {
+    deliveryId: number;
+    from: readonly DeliveryStatus[];
+    to: DeliveryStatus;
+    reason?: string | null;
+    stamp?: 'prepared_at' | 'started_at' | 'finished_at';
+    /** Also require this updated_at (taking over a stalled step exactly as it was read). */
+    ifUpdatedAt?: string;
+  },
+): Promise<boolean> {
+  const now = deps.clock.now().toISOString();
+  return deps.store.db.transaction().execute(async (trx) => {
+    const moved = await trx
+      .updateTable('deliveries')
+      .set({
+        status: args.to,
+        updated_at: now,
+        ...(args.reason !== undefined ? { status_reason: args.reason } : {}),
+        ...(args.stamp ? { [args.stamp]: now } : {}),
+      })
+      .where('id', '=', args.deliveryId)
+      .where('status', 'in', [...args.from])
+      .$if(args.ifUpdatedAt !== undefined, (q) => q.where('updated_at', '=', args.ifUpdatedAt!))
+      .returning(['campaign_id'])
+      .executeTakeFirst();
+    if (!moved) return false;
+    await trx
+      .updateTable('campaigns')
+      .set({ status: campaignStatusOf(args.to), updated_at: now })
+      .where('id', '=', moved.campaign_id)
+      .execute();
+    return true;
+  });
+}

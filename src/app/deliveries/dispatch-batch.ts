@@ -1,0 +1,192 @@
+// Dispatch: claim a batch of due ledger rows of one delivery, decide again for each (the world
+// may have changed since the preparation), hand them to the transport in chunks, and write what
+// happened. The write order is the crash-safety contract (E3):
+//   claimed (lease)  → a crash here loses nothing: the rows go back to the queue;
+//   sending (marker) → written BEFORE the chunk is handed off; a crash here makes the chunk
+//                      "uncertain" and the campaign's policy decides (default: send again, flagged);
+//   outcome          → written AFTER the hand-off returned.
+import { decideForAudience } from '../../core/audience-decision.ts';
+import type { Reason } from '../../core/reasons.ts';
+import { nextRetryAt } from '../../core/retry-schedule.ts';
+import { audienceRecheckQuery } from '../../store/queries/audience.ts';
+import {
+  type ClaimedMessage,
+  type MessageOutcome,
+  claimDueMessages,
+  markSending,
+  releaseClaimed,
+  writeOutcomes,
+} from '../../store/queries/ledger.ts';
+import type { ContactRow } from '../../store/schema.ts';
+import type { EmailTransport, FailureClass, SendOutcome } from '../../transports/email/email-transport.ts';
+import type { AppDeps } from '../deps.ts';
+import { signToken } from '../links/signed-token.ts';
+import { renderContextFor } from '../templates/render-context.ts';
+import { toCandidate } from './audience-candidate.ts';
+import type { DeliveryContext } from './delivery-context.ts';
+
+export interface DispatchOptions {
+  owner: string;
+  batchSize: number;
+  /** Messages handed to the transport at once (and so, at most, uncertain after a crash). */
+  concurrency: number;
+  leaseSeconds: number;
+  transport: EmailTransport;
+}
+
+export interface DispatchCounts {
+  claimed: number;
+  sent: number;
+  deferred: number;
+  failed: number;
+  skipped: number;
+  released: number;
+}
+
+const FAILURE_REASON: Record<FailureClass, Reason> = {
+  recipient: 'rejected_recipient',
+  sender_policy: 'rejected_sender_policy',
+  message: 'rejected_message',
+  unknown: 'rejected_unknown',
+};
+
+function outcomeRow(
+  m: ClaimedMessage,
+  result: SendOutcome,
+  now: Date,
+  jitter: number,
+): MessageOutcome {
+  const base = { id: m.id, response: result.response, failureClass: null, nextAttemptAt: null, sentAt: null, reason: null };
+  if (result.kind === 'sent') return { ...base, status: 'sent', sentAt: now.toISOString() };
+  if (result.kind === 'deferred') {
+    // attempts was incremented by markSending; the first attempt is approximated by the row's birth.
+    const next = nextRetryAt(now, m.attempts + 1, new Date(m.created_at), jitter);
+    if (next) return { ...base, status: 'deferred', nextAttemptAt: next.toISOString() };
+    return { ...base, status: 'failed', reason: 'retries_exhausted', failureClass: 'unknown' };
+  }
+  return { ...base, status: 'failed', reason: FAILURE_REASON[result.failureClass], failureClass: result.failureClass };
+}
+
+async function deliveryIsSending(deps: AppDeps, deliveryId: number): Promise<boolean> {
+  const d = await deps.store.db.selectFrom('deliveries').select('status').where('id', '=', deliveryId).executeTakeFirst();
+  return d?.status === 'sending';
+}
+
+export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: DispatchOptions): Promise<DispatchCounts> {
+  const { db, caps } = deps.store;
+  const counts: DispatchCounts = { claimed: 0, sent: 0, deferred: 0, failed: 0, skipped: 0, released: 0 };
+  const lease = () => new Date(deps.clock.now().getTime() + opts.leaseSeconds * 1000).toISOString();
+
+  const claimed = await claimDueMessages(db, caps, {
+    deliveryId: ctx.deliveryId,
+    now: deps.clock.now().toISOString(),
+    limit: opts.batchSize,
+    owner: opts.owner,
+    leaseUntil: lease(),
+  });
+  counts.claimed = claimed.length;
+  if (claimed.length === 0) return counts;
+
+  // Decide again with the contacts as they are now.
+  const { rows: current } = await db.executeQuery(
+    audienceRecheckQuery(caps, {
+      accountId: ctx.accountId,
+      include: ctx.audience.list_ids,
+      exclude: ctx.audience.exclude_list_ids,
+      contactIds: [...new Set(claimed.map((m) => m.contact_id))],
+    }),
+  );
+  const byContact = new Map(current.map((c) => [c.contact_id, c]));
+  const skips: MessageOutcome[] = [];
+  const sendable: Array<{ m: ClaimedMessage; contact: ContactRow }> = [];
+  for (const m of claimed) {
+    const c = byContact.get(m.contact_id);
+    const decision = c ? decideForAudience(ctx.channel, toCandidate(c)) : ({ kind: 'skip', reason: 'no_address_for_channel' } as const);
+    if (decision.kind === 'skip' || !c) {
+      skips.push({
+        id: m.id,
+        status: 'skipped',
+        reason: decision.kind === 'skip' ? decision.reason : 'no_address_for_channel',
+        response: c ? null : 'the contact was deleted after the delivery was prepared',
+        failureClass: null,
+        nextAttemptAt: null,
+        sentAt: null,
+      });
+    } else {
+      // The address may have changed since the preparation; send to the current one.
+      sendable.push({ m: { ...m, address: decision.address }, contact: c });
+    }
+  }
+  if (skips.length) {
+    counts.skipped += await writeOutcomes(db, caps, { outcomes: skips, owner: opts.owner, now: deps.clock.now().toISOString(), fromStatus: 'claimed' });
+  }
+
+  for (let i = 0; i < sendable.length; i += opts.concurrency) {
+    const chunk = sendable.slice(i, i + opts.concurrency);
+    // Pause and cancel take effect between chunks.
+    if (!(await deliveryIsSending(deps, ctx.deliveryId))) {
+      const rest = sendable.slice(i).map((s) => s.m.id);
+      await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });
+      counts.released += rest.length;
+      break;
+    }
+    const marked = new Set(
+      await markSending(db, {
+        ids: chunk.map((s) => s.m.id),
+        owner: opts.owner,
+        now: deps.clock.now().toISOString(),
+        leaseUntil: lease(),
+        messageIdDomain: ctx.messageIdDomain,
+      }),
+    );
+    const results = await Promise.all(
+      chunk
+        .filter((s) => marked.has(s.m.id))
+        .map(async ({ m, contact }): Promise<MessageOutcome> => {
+          let rendered: Awaited<ReturnType<typeof ctx.template.render>>;
+          const unsubscribeUrl = `${deps.config.publicUrl}/u/${signToken(deps.config.secret, 'unsubscribe', m.id)}`;
+          try {
+            rendered = await ctx.template.render(
+              renderContextFor(contact, {
+                campaign: { id: ctx.campaignId, name: ctx.campaignName },
+                account: { id: ctx.accountId, name: ctx.accountName },
+                unsubscribeUrl,
+              }),
+            );
+          } catch (err) {
+            return {
+              id: m.id,
+              status: 'failed',
+              reason: 'render_failed',
+              response: (err as Error).message.slice(0, 500),
+              failureClass: 'message',
+              nextAttemptAt: null,
+              sentAt: null,
+            };
+          }
+          const result = await opts.transport.send({
+            from: ctx.from,
+            to: m.address!,
+            replyTo: ctx.replyTo,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            messageId: `herald.${m.id}.${ctx.deliveryId}@${ctx.messageIdDomain}`,
+            headers: {
+              'List-Unsubscribe': `<${unsubscribeUrl}>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            },
+            dkim: ctx.dkim,
+          });
+          return outcomeRow(m, result, deps.clock.now(), Math.random());
+        }),
+    );
+    await writeOutcomes(db, caps, { outcomes: results, owner: opts.owner, now: deps.clock.now().toISOString() });
+    for (const r of results) {
+      if (r.status === 'sent') counts.sent++;
+      else if (r.status === 'deferred') counts.deferred++;
+      else counts.failed++;
+    }
+  }
+  return counts;
+}

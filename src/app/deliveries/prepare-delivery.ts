@@ -1,0 +1,120 @@
+// Prepare: write the ledger of a delivery. One row per (delivery, contact) of the audience; every
+// row is either `queued` or `skipped` with a reason from the closed vocabulary, so that nobody in
+// the lists is left without an explanation. Idempotent: after a crash it is simply run again and
+// rows already written are kept as they were.
+import { type Channel, addressIsUniquePerAccount, decideForAudience } from '../../core/audience-decision.ts';
+import { audienceRangeQuery } from '../../store/queries/audience.ts';
+import { insertMessages } from '../../store/queries/ledger.ts';
+import type { NewMessageRow } from '../../store/schema.ts';
+import { parseAudience } from '../campaigns/campaign-input.ts';
+import type { AppDeps } from '../deps.ts';
+import { toCandidate } from './audience-candidate.ts';
+import { moveDelivery } from './delivery-status.ts';
+
+/** Contacts are read in pages of this many (keyset on contact id) and written per page. */
+const PAGE = 10_000;
+
+/** The id of the PAGE-th contact of the account after afterId, or null when fewer remain. */
+async function pageUpperBound(deps: AppDeps, accountId: number, afterId: number): Promise<number | null> {
+  const row = await deps.store.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .offset(PAGE - 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export interface PrepareResult {
+  total: number;
+  queued: number;
+  skipped: number;
+}
+
+export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promise<PrepareResult> {
+  const { db, caps } = deps.store;
+  const delivery = await db
+    .selectFrom('deliveries')
+    .innerJoin('campaigns', 'campaigns.id', 'deliveries.campaign_id')
+    .select(['deliveries.id', 'deliveries.account_id', 'deliveries.campaign_id', 'campaigns.channel', 'campaigns.audience'])
+    .where('deliveries.id', '=', deliveryId)
+    .executeTakeFirstOrThrow();
+  const audience = parseAudience(delivery.audience);
+  const channel = delivery.channel as Channel;
+  const dedupe = !addressIsUniquePerAccount(channel);
+  const seen = new Set<string>();
+  const result: PrepareResult = { total: 0, queued: 0, skipped: 0 };
+  const now = deps.clock.now().toISOString();
+
+  if (audience.list_ids.length > 0) {
+    let afterId = 0;
+    for (;;) {
+      const upTo = await pageUpperBound(deps, delivery.account_id, afterId);
+      const { rows } = await db.executeQuery(
+        audienceRangeQuery(caps, {
+          accountId: delivery.account_id,
+          include: audience.list_ids,
+          exclude: audience.exclude_list_ids,
+          afterId,
+          upTo,
+        }),
+      );
+      const out: NewMessageRow[] = [];
+      for (const r of rows) {
+        const candidate = toCandidate(r);
+        let decision = decideForAudience(channel, candidate, false);
+        if (dedupe && decision.kind === 'send') {
+          if (seen.has(decision.address)) decision = decideForAudience(channel, candidate, true);
+          else seen.add(decision.address);
+        }
+        out.push({
+          account_id: delivery.account_id,
+          delivery_id: delivery.id,
+          campaign_id: delivery.campaign_id,
+          contact_id: r.contact_id,
+          channel,
+          address: decision.address,
+          status: decision.kind === 'send' ? 'queued' : 'skipped',
+          reason: decision.kind === 'skip' ? decision.reason : null,
+          next_attempt_at: decision.kind === 'send' ? now : null,
+          created_at: now,
+          updated_at: now,
+        });
+        if (decision.kind === 'send') result.queued++;
+        else result.skipped++;
+      }
+      result.total += rows.length;
+      if (out.length > 0) await db.transaction().execute((trx) => insertMessages(trx, caps, out));
+      // Heartbeat: a preparation that stops updating is taken over (see claimDueDelivery).
+      await db.updateTable('deliveries').set({ updated_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).execute();
+      if (upTo === null) break;
+      afterId = upTo;
+    }
+  }
+
+  const anyQueued = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('delivery_id', '=', deliveryId)
+    .where('status', '=', 'queued')
+    .limit(1)
+    .executeTakeFirst();
+  if (anyQueued) {
+    await moveDelivery(deps, { deliveryId, from: ['preparing'], to: 'sending', stamp: 'prepared_at' });
+    await db.updateTable('deliveries').set({ started_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).where('started_at', 'is', null).execute();
+  } else {
+    await db.updateTable('deliveries').set({ prepared_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).execute();
+    await moveDelivery(deps, {
+      deliveryId,
+      from: ['preparing'],
+      to: 'completed',
+      stamp: 'finished_at',
+      reason: result.total === 0 ? 'the audience is empty: the lists have no members' : 'no recipient can be sent to; see the reasons',
+    });
+  }
+  deps.log.info({ deliveryId, ...result }, 'delivery prepared');
+  return result;
+}
