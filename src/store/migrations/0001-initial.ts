@@ -94,6 +94,7 @@ export function initialMigration(caps: DialectCapabilities) {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
+      await db.schema.createIndex('templates_account').on('templates').columns(['account_id', 'id']).execute();
 
       await withId(db.schema.createTable('sender_domains'))
         .addColumn('account_id', idType, (c) => c.notNull().references('accounts.id'))

@@ -1,0 +1,47 @@
+// What a template sees for one recipient. Built per message by the dispatcher, so it copies only
+// the fields templates may use (no account_id, no internal columns) into fresh plain objects.
+import type { ContactRow } from '../../store/schema.ts';
+import { AppError } from '../errors.ts';
+import type { RenderContext } from './compiled-template.ts';
+
+export interface RenderContextExtra {
+  campaign: { id: number; name: string };
+  account: { id: number; name: string };
+  /** The signed unsubscribe link of this message. */
+  unsubscribeUrl: string;
+}
+
+/** Contact attributes as stored (JSON text); a value that is not a JSON object is a broken row, said so. */
+export function parseContactAttributes(contactId: number, attributes: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(attributes);
+  } catch {
+    value = undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AppError('invalid_state', `contact ${contactId} has attributes that are not a JSON object`, 'attributes');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The contact columns a template can see; a full ContactRow fits, and so does a narrower select. */
+export type RenderableContact = Pick<ContactRow, 'id' | 'email' | 'phone' | 'first_name' | 'last_name' | 'timezone' | 'locale' | 'attributes'>;
+
+export function renderContextFor(contact: RenderableContact, extra: RenderContextExtra): RenderContext {
+  return {
+    contact: {
+      id: contact.id,
+      email: contact.email,
+      phone: contact.phone,
+      first_name: contact.first_name,
+      last_name: contact.last_name,
+      timezone: contact.timezone,
+      locale: contact.locale,
+      attributes: parseContactAttributes(contact.id, contact.attributes),
+    },
+    campaign: { id: extra.campaign.id, name: extra.campaign.name },
+    account: { id: extra.account.id, name: extra.account.name },
+    unsubscribe_url: extra.unsubscribeUrl,
+  };
+}
