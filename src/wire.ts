@@ -40,7 +40,7 @@ export async function startHerald(config: HeraldConfig, roles: Roles): Promise<R
   let url: string | null = null;
   try {
     if (roles.catcher) {
-      const catcher = await startMailCatcher(deps, { host: '127.0.0.1', port: config.catcherPort });
+      const catcher = await startMailCatcher(deps, { host: '127.0.0.1', port: config.catcherPort, keep: config.catcherKeep });
       catcherPort = catcher.port;
       stops.push(() => catcher.close());
       deps.log.info({ port: catcher.port }, 'built-in mail catcher listening (messages are kept, see /api/v1/outbox)');

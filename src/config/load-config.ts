@@ -12,6 +12,8 @@ export interface HeraldConfig {
   /** Relay to send through; when unset, the built-in mail catcher is the transport. */
   smtpUrl: string | null;
   catcherPort: number;
+  /** How many caught messages the built-in catcher keeps (newest first). */
+  catcherKeep: number;
   /** Run the built-in mail catcher (an SMTP server on loopback that keeps what it receives). */
   catcherEnabled: boolean;
   bootstrapApiKey: string | null;
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: (env.HERALD_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     smtpUrl,
     catcherPort: intVar(env, 'HERALD_CATCHER_PORT', 2525, 0, 65535),
+    catcherKeep: intVar(env, 'HERALD_CATCHER_KEEP', 10_000, 1, 10_000_000),
     catcherEnabled: (env.HERALD_CATCHER ?? (smtpUrl ? 'off' : 'on')) !== 'off',
     bootstrapApiKey: env.HERALD_BOOTSTRAP_API_KEY || null,
     secret: env.HERALD_SECRET || 'herald-development-secret-change-me',

@@ -1,0 +1,270 @@
+// The SMTP transport against a real SMTP server on loopback: what it sends, what each kind of
+// reply becomes, and DKIM signatures that a verifier (written here from RFC 6376) accepts.
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../src/app/accounts/bootstrap.ts';
+import { addSenderDomain } from '../src/app/sender-domains/add-sender-domain.ts';
+import { dkimKeyFor } from '../src/app/sender-domains/dkim-key-for.ts';
+import type { OutgoingEmail } from '../src/transports/email/email-transport.ts';
+import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
+import { describeEachDialect } from './support/dialects.ts';
+import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+
+const REPLIES: Record<string, { code: number; message: string }> = {
+  'gone@rcpt.example': { code: 550, message: '5.1.1 <gone@rcpt.example>: Recipient address rejected: User unknown in local recipient table' },
+  'spam@rcpt.example': { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org' },
+  'grey@rcpt.example': { code: 451, message: '4.7.1 <grey@rcpt.example>: Recipient address rejected: Greylisted' },
+  'busy@rcpt.example': { code: 421, message: '4.7.0 Try again later, closing connection' },
+  'full@rcpt.example': { code: 452, message: '4.2.2 Mailbox full' },
+};
+
+let seq = 0;
+function email(to: string, extra: Partial<OutgoingEmail> = {}): OutgoingEmail {
+  seq += 1;
+  return {
+    from: 'Acme News <news@acme.example>',
+    to,
+    subject: `Hello ${seq}`,
+    html: `<p>Hello <b>${seq}</b></p>`,
+    text: `Hello ${seq}`,
+    messageId: `m${seq}.test@acme.example`,
+    ...extra,
+  };
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('SMTP transport', () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink({ replyFor: (rcpt) => REPLIES[rcpt] ?? null });
+  });
+  afterAll(async () => {
+    await sink.close();
+  });
+
+  it('sends every field and keeps the accepting reply', async () => {
+    const transport = createSmtpTransport({ url: sink.url });
+    const before = sink.count();
+    const outcome = await transport.send(
+      email('ann@rcpt.example', {
+        replyTo: 'help@acme.example',
+        envelopeFrom: 'bounces+m1@acme.example',
+        headers: { 'X-Herald-Message': '42', 'List-Unsubscribe': '<https://herald.example/u/abc>' },
+        subject: 'Grüße aus Köln',
+      }),
+    );
+    await transport.close();
+    expect(outcome).toEqual({ kind: 'sent', response: `250 2.0.0 Ok: queued as S${before + 1}` });
+    const got = sink.messages.at(-1)!;
+    expect(got.from).toBe('bounces+m1@acme.example');
+    expect(got.to).toEqual(['ann@rcpt.example']);
+    expect(got.subject).toBe('Grüße aus Köln');
+    expect(got.messageId).toBe(`m${seq}.test@acme.example`);
+    expect(got.headers['from']).toBe('Acme News <news@acme.example>');
+    expect(got.headers['reply-to']).toBe('help@acme.example');
+    expect(got.headers['x-herald-message']).toBe('42');
+    expect(got.headers['list-unsubscribe']).toBe('<https://herald.example/u/abc>');
+    expect(got.raw).toContain('<p>Hello <b>');
+    expect(got.raw).toMatch(/text\/plain/);
+  });
+
+  it('classifies refusals and never throws for them', async () => {
+    const transport = createSmtpTransport({ url: sink.url });
+    const [gone, spam, grey, full] = await Promise.all([
+      transport.send(email('gone@rcpt.example')),
+      transport.send(email('spam@rcpt.example')),
+      transport.send(email('grey@rcpt.example')),
+      transport.send(email('full@rcpt.example')),
+    ]);
+    expect(gone).toMatchObject({ kind: 'failed', code: 550, failureClass: 'recipient' });
+    expect(gone.response).toContain('5.1.1');
+    expect(spam).toMatchObject({ kind: 'failed', code: 554, failureClass: 'sender_policy' });
+    expect(grey).toEqual({ kind: 'deferred', code: 451, response: '451 4.7.1 <grey@rcpt.example>: Recipient address rejected: Greylisted' });
+    expect(full).toMatchObject({ kind: 'deferred', code: 452 });
+    await transport.close();
+  });
+
+  it('defers a 421 that closes the connection, and the pool carries on', async () => {
+    const transport = createSmtpTransport({ url: sink.url, pool: { maxConnections: 1 } });
+    const busy = await transport.send(email('busy@rcpt.example'));
+    const after = await transport.send(email('after-busy@rcpt.example'));
+    await transport.close();
+    expect(busy).toMatchObject({ kind: 'deferred', code: 421 });
+    expect(busy.response).toContain('Try again later');
+    expect(after.kind).toBe('sent');
+  });
+
+  it('defers when the server is down, saying so', async () => {
+    const port = await freePort();
+    const transport = createSmtpTransport({ url: `smtp://127.0.0.1:${port}` });
+    const outcome = await transport.send(email('ann@rcpt.example'));
+    await transport.close();
+    expect(outcome.kind).toBe('deferred');
+    expect(outcome).toMatchObject({ code: null });
+    expect(outcome.response).toMatch(/connection refused .*ECONNREFUSED/);
+  });
+
+  it('defers when the server does not answer in time', async () => {
+    const slow = await startSmtpSink({ delayMs: 600 });
+    const transport = createSmtpTransport({ url: slow.url, timeouts: { socketMs: 150 } });
+    const outcome = await transport.send(email('ann@rcpt.example'));
+    await transport.close();
+    await slow.close();
+    expect(outcome).toMatchObject({ kind: 'deferred', code: null });
+    expect(outcome.response).toMatch(/timed out/);
+  });
+
+  it('delivers a burst with 20 in flight, each message exactly once, and close waits for all', async () => {
+    const transport = createSmtpTransport({ url: sink.url });
+    const before = sink.count();
+    const total = 400;
+    let next = 0;
+    const outcomes: string[] = [];
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < total) {
+          next += 1;
+          const m = email(`burst${next}@rcpt.example`);
+          ids.push(m.messageId);
+          outcomes.push((await transport.send(m)).kind);
+        }
+      }),
+    );
+    // A last few handed over without waiting: close() must let them finish.
+    const late = [transport.send(email('late1@rcpt.example')), transport.send(email('late2@rcpt.example'))];
+    await transport.close();
+    expect((await Promise.all(late)).map((o) => o.kind)).toEqual(['sent', 'sent']);
+    expect(outcomes.filter((k) => k === 'sent')).toHaveLength(total);
+    expect(sink.count() - before).toBe(total + 2);
+    const received = new Set(sink.messageIds.slice(before));
+    expect(received.size).toBe(total + 2);
+    for (const id of ids) expect(received.has(id)).toBe(true);
+    // After close, a send is refused as deferred rather than lost or thrown.
+    expect(await transport.send(email('after-close@rcpt.example'))).toMatchObject({ kind: 'deferred' });
+  });
+});
+
+// ---- DKIM verification (RFC 6376, relaxed/relaxed, rsa-sha256), independent of nodemailer ----
+
+function splitMessage(raw: string): { headerLines: string[]; body: string } {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, end);
+  const body = raw.slice(end + 4);
+  // Keep each header field with its folded continuation lines.
+  const headerLines: string[] = [];
+  for (const line of head.split('\r\n')) {
+    if (/^[ \t]/.test(line) && headerLines.length > 0) headerLines[headerLines.length - 1] += `\r\n${line}`;
+    else headerLines.push(line);
+  }
+  return { headerLines, body };
+}
+
+function relaxedHeader(field: string): string {
+  const colon = field.indexOf(':');
+  const name = field.slice(0, colon).trim().toLowerCase();
+  const value = field
+    .slice(colon + 1)
+    .replace(/\r\n(?=[ \t])/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+  return `${name}:${value}`;
+}
+
+function relaxedBody(body: string): string {
+  const lines = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
+}
+
+function verifyDkim(raw: string, dnsRecord: string): { ok: boolean; tags: Record<string, string> } {
+  const { headerLines, body } = splitMessage(raw);
+  const sigField = headerLines.find((l) => /^dkim-signature:/i.test(l));
+  if (!sigField) throw new Error('no DKIM-Signature header');
+  const tags: Record<string, string> = {};
+  for (const part of relaxedHeader(sigField).slice('dkim-signature:'.length).split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) tags[part.slice(0, eq).trim()] = part.slice(eq + 1).replace(/\s+/g, '');
+  }
+  if (tags.a !== 'rsa-sha256' || tags.c !== 'relaxed/relaxed') throw new Error(`unexpected a=${tags.a} c=${tags.c}`);
+  const bodyHash = createHash('sha256').update(relaxedBody(body)).digest('base64');
+  if (bodyHash !== tags.bh) return { ok: false, tags };
+  // Signed headers: for each name in h=, the last not yet used instance (RFC 6376 §5.4.2).
+  const used = new Set<number>();
+  let data = '';
+  for (const name of tags.h.split(':')) {
+    for (let i = headerLines.length - 1; i >= 0; i--) {
+      if (used.has(i) || headerLines[i].slice(0, headerLines[i].indexOf(':')).trim().toLowerCase() !== name.toLowerCase()) continue;
+      used.add(i);
+      data += `${relaxedHeader(headerLines[i])}\r\n`;
+      break;
+    }
+  }
+  data += relaxedHeader(sigField).replace(/([;:\s]b=)[^;]*/, '$1');
+  const p = /(?:^|;)\s*p=([^;]+)/.exec(dnsRecord)![1].trim();
+  const publicKey = createPublicKey({ key: Buffer.from(p, 'base64'), format: 'der', type: 'spki' });
+  return { ok: verify('sha256', Buffer.from(data, 'binary'), publicKey, Buffer.from(tags.b, 'base64')), tags };
+}
+
+describeEachDialect('DKIM signing through the SMTP transport', (get) => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await sink.close();
+  });
+
+  it('signs with the sender domain key so that the published record verifies it', async () => {
+    const { deps } = get();
+    const accountId = await createAccount(deps, { name: 'Acme' });
+    const actor = { accountId, role: 'owner', label: 'test' };
+    const domain = await addSenderDomain(deps, actor, { domain: 'Acme.example', generate_dkim: true });
+    const key = await dkimKeyFor(deps, accountId, 'NEWS@ACME.EXAMPLE');
+    expect(key).toMatchObject({ domainName: 'acme.example', keySelector: 'herald' });
+
+    const transport = createSmtpTransport({ url: sink.url });
+    const outcome = await transport.send(email('ann@rcpt.example', { subject: 'Signed  news,\tfolded', dkim: key, headers: { 'X-Campaign': '7' } }));
+    await transport.close();
+    expect(outcome.kind).toBe('sent');
+    const got = sink.messages.at(-1)!;
+    expect(got.headers['dkim-signature']).toBeDefined();
+    const { ok, tags } = verifyDkim(got.raw, domain.dkim_dns_record!.value);
+    expect(tags.d).toBe('acme.example');
+    expect(tags.s).toBe('herald');
+    expect(tags.h.toLowerCase()).toContain('from');
+    expect(ok).toBe(true);
+
+    // The verifier can fail: a changed body or a changed signed header breaks it.
+    expect(verifyDkim(got.raw.replace('Hello <b>', 'Hallo <b>'), domain.dkim_dns_record!.value).ok).toBe(false);
+    expect(verifyDkim(got.raw.replace(/^Subject: .*$/m, 'Subject: changed'), domain.dkim_dns_record!.value).ok).toBe(false);
+    // …and another key's record does not verify it.
+    const other = await addSenderDomain(deps, actor, { domain: 'other.example', generate_dkim: true });
+    expect(verifyDkim(got.raw, other.dkim_dns_record!.value).ok).toBe(false);
+  });
+
+  it('picks the From domain, else its nearest parent, and only within the account', async () => {
+    const { deps } = get();
+    const a = await createAccount(deps, { name: 'A' });
+    const b = await createAccount(deps, { name: 'B' });
+    const actorA = { accountId: a, role: 'owner', label: 'test' };
+    await addSenderDomain(deps, actorA, { domain: 'shop.example', generate_dkim: true, dkim_selector: 'root' });
+    await addSenderDomain(deps, actorA, { domain: 'mail.shop.example', generate_dkim: true, dkim_selector: 'sub' });
+    await addSenderDomain(deps, actorA, { domain: 'nokey.example' });
+    expect(await dkimKeyFor(deps, a, 'x@mail.shop.example')).toMatchObject({ domainName: 'mail.shop.example', keySelector: 'sub' });
+    expect(await dkimKeyFor(deps, a, 'x@news.shop.example')).toMatchObject({ domainName: 'shop.example', keySelector: 'root' });
+    expect(await dkimKeyFor(deps, a, 'Shop <x@SHOP.example>')).toMatchObject({ domainName: 'shop.example' });
+    expect(await dkimKeyFor(deps, a, 'x@nokey.example')).toBeNull();
+    expect(await dkimKeyFor(deps, a, 'x@elsewhere.example')).toBeNull();
+    expect(await dkimKeyFor(deps, a, 'not an address')).toBeNull();
+    expect(await dkimKeyFor(deps, b, 'x@shop.example')).toBeNull();
+  });
+});
