@@ -1,0 +1,149 @@
+// Every API route, called with another account's key on this account's data: ids of another
+// account are "not found", lists never show them, references to them are refused, and nothing
+// of this account changes. The test walks the route table itself, so a new route without a case
+// here fails the test.
+import { expect, it } from 'vitest';
+import { buildRouteTable } from '../src/http/route-table.ts';
+import { describeEachDialect } from './support/dialects.ts';
+import { createTestApi } from './support/http.ts';
+
+const MARK = 'alphaonly';
+
+describeEachDialect('tenant isolation on every route', (get) => {
+  it('another account cannot read, change or reference this account’s rows', async () => {
+    const env = get();
+    const api = await createTestApi(env);
+    const { db } = env.store;
+    const A = api.accountId;
+
+    // Account A's data, one of everything.
+    const list = (await api.call('POST', '/api/v1/lists', { name: `${MARK} list` })).json;
+    const contact = (await api.call('POST', '/api/v1/contacts', { email: `${MARK}@example.com`, first_name: MARK, list_ids: [list.id] })).json.contact ?? null;
+    const contactId: number = contact?.id ?? (await db.selectFrom('contacts').select('id').where('account_id', '=', A).executeTakeFirstOrThrow()).id;
+    const template = (
+      await api.call('POST', '/api/v1/templates', {
+        name: `${MARK} template`,
+        format: 'html',
+        subject: 'Hi',
+        body: '<p>Hi {{ contact.first_name }} <a href="{{ unsubscribe_url }}">unsubscribe</a></p>',
+      })
+    ).json;
+    const draft = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} draft`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
+    const sending = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} sending`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
+    expect((await api.call('POST', `/api/v1/campaigns/${sending.id}/send`, {})).status).toBe(200);
+    const domain = (await api.call('POST', '/api/v1/sender-domains', { domain: `${MARK}.example.com`, generate_dkim: true })).json;
+    const imported = await api.app.inject({
+      method: 'POST',
+      url: `/api/v1/contacts/import?list_id=${list.id}`,
+      headers: { authorization: `Bearer ${api.key}`, 'content-type': 'text/csv' },
+      payload: `email,first_name\n${MARK}2@example.com,${MARK}\n`,
+    });
+    expect(imported.statusCode).toBeLessThan(300);
+    const importId: number = imported.json().id;
+    const caught = await db
+      .insertInto('caught_messages')
+      .values({ account_id: A, message_id: null, mail_from: 'a@example.com', rcpt_to: JSON.stringify([`${MARK}@example.com`]), subject: MARK, size: 10, raw: `Subject: ${MARK}\r\n\r\nhi`, received_at: '2026-03-02T10:00:00.000Z' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
+
+    const snapshot = async () => {
+      const out: Record<string, unknown[]> = {};
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys'] as const) {
+        out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
+      }
+      return out;
+    };
+    const before = await snapshot();
+
+    const ids: Record<string, number> = {
+      contacts: contactId,
+      lists: list.id,
+      templates: template.id,
+      campaigns: draft.id,
+      'sender-domains': domain.id,
+      imports: importId,
+      outbox: caught.id,
+    };
+    // The campaign actions that need a campaign in a particular state.
+    const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
+
+    const bodies: Record<string, unknown> = {
+      'POST /api/v1/api-keys': { name: 'b' },
+      'POST /api/v1/contacts': { email: 'b@example.com', list_ids: [list.id] },
+      'POST /api/v1/contacts/bulk': { contacts: [{ email: 'b2@example.com' }], list_ids: [list.id] },
+      'PATCH /api/v1/contacts/:id': { first_name: 'changed' },
+      'POST /api/v1/lists': { name: 'b list' },
+      'PATCH /api/v1/lists/:id': { name: 'changed' },
+      'POST /api/v1/lists/:id/subscriptions': { contact_ids: [contactId], status: 'unsubscribed' },
+      'POST /api/v1/templates': { name: 'b', format: 'html', subject: 's', body: '<p>b</p>' },
+      'POST /api/v1/templates/validate': { format: 'html', subject: 's', body: '<p>b</p>' },
+      'PUT /api/v1/templates/:id': { subject: 'changed' },
+      'POST /api/v1/templates/:id/preview': { contact_id: contactId },
+      'POST /api/v1/campaigns': { name: 'b', template_id: template.id, audience: { list_ids: [list.id] } },
+      'PATCH /api/v1/campaigns/:id': { name: 'changed' },
+      'POST /api/v1/campaigns/:id/send': {},
+      'POST /api/v1/sender-domains': { domain: 'b.example.com' },
+      'POST /api/v1/sender-domains/:id/dkim': {},
+      'POST /api/v1/contacts/import': 'email\nb3@example.com\n',
+    };
+    // Routes without an id that refer to this account's rows through their body or query.
+    const referencing: Record<string, string> = {
+      'POST /api/v1/contacts': 'list_ids',
+      'POST /api/v1/contacts/bulk': 'list_ids',
+      'POST /api/v1/campaigns': 'template_id',
+      'POST /api/v1/contacts/import': 'list_id',
+    };
+
+    const routes = buildRouteTable();
+    const covered: string[] = [];
+    for (const route of routes) {
+      const key = `${route.method} ${route.url}`;
+      const resource = route.url.split('/')[3];
+      let url = route.url.replace(':contact_id', String(contactId));
+      if (url.includes(':id')) {
+        const action = route.url.split('/')[5];
+        const id = resource === 'campaigns' && action && campaignFor[action] ? campaignFor[action] : ids[resource];
+        expect(id, `no id of account A for ${key}`).toBeDefined();
+        url = url.replace(':id', String(id));
+      }
+      if (key === 'POST /api/v1/contacts/import') url += `?list_id=${list.id}`;
+      const needsBody = route.schema?.body !== undefined || key === 'POST /api/v1/contacts/import';
+      if (needsBody) expect(bodies, `add a body for ${key} to this test`).toHaveProperty([key]);
+      const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
+      covered.push(key);
+
+      if (route.url.includes(':id') || referencing[key]) {
+        expect(res.status, `${key} with account B's key on account A's data`).toBe(404);
+      } else {
+        expect(res.status, `${key} with account B's key`).toBeLessThan(300);
+        // Lists of account B never show account A's rows.
+        expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
+      }
+    }
+    expect(covered).toHaveLength(routes.length);
+    // Account A is exactly as it was.
+    expect(await snapshot()).toEqual(before);
+    // And account A's own key does see its data (the 404s above are not wrong URLs).
+    expect((await api.call('GET', `/api/v1/contacts/${contactId}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/outbox/${caught.id}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/imports/${importId}`)).status).toBe(200);
+    await api.app.close();
+  });
+
+  it('refuses requests without a valid key, and a role without the permission is told which role it needs', async () => {
+    const env = get();
+    const api = await createTestApi(env);
+    const none = await api.app.inject({ method: 'GET', url: '/api/v1/lists' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error).toMatchObject({ code: 'unauthorized', field: 'authorization' });
+    expect((await api.call('GET', '/api/v1/lists', undefined, 'hk_00000000_notarealkeyatallnotarealkey')).status).toBe(401);
+    const { createApiKey } = await import('../src/app/accounts/api-keys.ts');
+    const { key } = await createApiKey(env.deps, { accountId: api.accountId, name: 'analyst', role: 'analyst' });
+    const denied = await api.call('POST', '/api/v1/lists', { name: 'x' }, key);
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.message).toMatch(/lists:write.*owner, admin, editor.*analyst/);
+    expect((await api.call('GET', '/api/v1/lists', undefined, key)).status).toBe(200);
+    await api.app.close();
+  });
+});
