@@ -232,7 +232,13 @@ describeEachDialect('DKIM signing through the SMTP transport', (get) => {
     expect(key).toMatchObject({ domainName: 'acme.example', keySelector: 'herald' });
 
     const transport = createSmtpTransport({ url: sink.url });
-    const outcome = await transport.send(email('ann@rcpt.example', { subject: 'Signed  news,\tfolded', dkim: key, headers: { 'X-Campaign': '7' } }));
+    const outcome = await transport.send(
+      email('ann@rcpt.example', {
+        subject: 'Signed  news,\tfolded',
+        dkim: key,
+        headers: { 'X-Campaign': '7', 'List-Unsubscribe': '<https://herald.example/u/abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      }),
+    );
     await transport.close();
     expect(outcome.kind).toBe('sent');
     const got = sink.messages.at(-1)!;
@@ -241,7 +247,10 @@ describeEachDialect('DKIM signing through the SMTP transport', (get) => {
     expect(tags.d).toBe('acme.example');
     expect(tags.s).toBe('herald');
     expect(tags.h.toLowerCase()).toContain('from');
+    // RFC 8058: the one-click pair must be covered by the signature.
+    expect(tags.h.toLowerCase().split(':')).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post']));
     expect(ok).toBe(true);
+    expect(verifyDkim(got.raw.replace('List-Unsubscribe=One-Click', 'List-Unsubscribe=Other'), domain.dkim_dns_record!.value).ok).toBe(false);
 
     // The verifier can fail: a changed body or a changed signed header breaks it.
     expect(verifyDkim(got.raw.replace('Hello <b>', 'Hallo <b>'), domain.dkim_dns_record!.value).ok).toBe(false);

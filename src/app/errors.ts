@@ -26,5 +26,5 @@ export class AppError extends Error {
 export const invalid = (field: string, message: string, details?: unknown) =>
   new AppError('invalid_input', message, field, details);
 
-export const notFound = (what: string, id: number | string, field: string | null = null) =>
+export const notFound = (what: string, id: number | string, field: string | null = 'id') =>
   new AppError('not_found', `${what} ${id} not found`, field);

@@ -11,7 +11,7 @@ async function runUntilSignal(roles: { http: boolean; worker: boolean; catcher: 
   if (herald.app.bootstrap.newApiKey) {
     process.stdout.write(
       `\nHerald created the default account and its admin API key. It is shown only this once:\n\n  ${herald.app.bootstrap.newApiKey}\n\n` +
-        'Keep it: use it as "Authorization: Bearer <key>" and with the CLI through HERALD_API_KEY.\n\n',
+        'Keep it: the API wants it as "Authorization: Bearer <key>". (The herald CLI works on the database directly and needs no key.)\n\n',
     );
   }
   if (herald.url) log.info({ url: herald.url, openapi: `${herald.url}/api/v1/openapi.json` }, 'Herald API listening');

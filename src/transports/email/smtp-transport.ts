@@ -31,6 +31,16 @@ export interface SmtpTransportOptions {
   log?: Logger;
 }
 
+// The headers DKIM signs: nodemailer's RFC 4871 §5.5 list plus List-Unsubscribe-Post, because
+// RFC 8058 requires the one-click header pair to be covered by the signature (a mailbox provider
+// ignores an unsigned List-Unsubscribe-Post).
+export const DKIM_SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
+  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+].join(':');
+
 // Parsing a PEM key costs more than signing with a parsed one; a sender uses a handful of keys.
 const MAX_CACHED_KEYS = 100;
 
@@ -96,7 +106,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): EmailTranspo
       if (keyCache.size >= MAX_CACHED_KEYS) keyCache.delete(keyCache.keys().next().value!);
       keyCache.set(dkim.privateKey, key);
     }
-    return { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: key };
+    return { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: key, headerFieldNames: DKIM_SIGNED_HEADERS };
   }
 
   const inFlight = new Set<Promise<SendOutcome>>();
