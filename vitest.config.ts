@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Files run in parallel on the machine's 2 cores; each gets its own databases.
     fileParallelism: true,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
