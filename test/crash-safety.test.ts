@@ -102,4 +102,33 @@ describeEachDialect('crash safety (kill -9 during a send)', (get) => {
     // At most the messages in flight at the kill can be uncertain.
     expect(flagged.size).toBeLessThanOrEqual(CONCURRENCY);
   });
+
+  it('several worker processes share one delivery without sending anyone twice', { timeout: 90_000 }, async () => {
+    const env = get();
+    const accountId = await createAccount(env.deps, { name: 'Many workers' });
+    const actor: Actor = { accountId, role: 'owner', label: 'test' };
+    const list = await seedList(env.store.db, accountId, 'All');
+    const template = await seedTemplate(env.store.db, accountId);
+    await seedContacts(
+      env.store.db,
+      accountId,
+      Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `many${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
+    );
+    const campaign = await createCampaign(env.deps, actor, { name: 'Many', template_id: template, from_email: 'a@many.example.com', audience: { list_ids: [list] } });
+    await sendCampaign({ ...env.deps, clock: { now: () => new Date() } }, actor, campaign.id);
+    const before = sink.count();
+    const workers = [startWorker(env.url, sink.url), startWorker(env.url, sink.url), startWorker(env.url, sink.url)];
+    children.push(...workers);
+    await waitFor('the delivery to complete', async () => {
+      const c = await env.store.db.selectFrom('campaigns').select('status').where('id', '=', campaign.id).executeTakeFirstOrThrow();
+      return c.status === 'completed';
+    }, 60_000);
+    for (const w of workers) w.kill('SIGTERM');
+    const received = new Map<string, number>();
+    for (const m of sink.messages.slice(before)) for (const to of m.to) received.set(to, (received.get(to) ?? 0) + 1);
+    expect(received.size).toBe(RECIPIENTS);
+    expect([...received.values()].every((n) => n === 1)).toBe(true);
+    const rows = await env.store.db.selectFrom('messages').select(['status', 'possible_duplicate']).where('campaign_id', '=', campaign.id).execute();
+    expect(rows.every((r) => r.status === 'sent' && r.possible_duplicate === 0)).toBe(true);
+  });
 });
