@@ -69,6 +69,8 @@ export interface TemplatesTable {
   format: string;
   subject: string;
   body: string;
+  /** For MJML: the HTML (still with Liquid) MJML made of `body` when it was saved. */
+  compiled_html: string | null;
   version: Generated<number>;
   created_at: string;
   updated_at: string;

@@ -6,6 +6,7 @@ import { canCampaign, allowedFrom } from '../../core/campaign-lifecycle.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { compileTemplate } from '../templates/compile-template.ts';
+import { toTemplateSource } from '../templates/template-view.ts';
 import { parseAudience } from './campaign-input.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
@@ -36,10 +37,10 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
   if (!campaign.from_email) problems.push({ field: 'from_email', message: 'set a sender address' });
   if (parseAudience(campaign.audience).list_ids.length === 0) problems.push({ field: 'audience.list_ids', message: 'choose at least one list' });
   if (campaign.template_id) {
-    const t = await deps.store.db.selectFrom('templates').select(['format', 'subject', 'body']).where('id', '=', campaign.template_id).executeTakeFirst();
+    const t = await deps.store.db.selectFrom('templates').select(['format', 'subject', 'body', 'compiled_html']).where('id', '=', campaign.template_id).executeTakeFirst();
     if (t) {
       try {
-        await compileTemplate({ format: t.format as 'mjml' | 'html', subject: t.subject, body: t.body });
+        await compileTemplate(toTemplateSource(t));
       } catch (err) {
         problems.push({ field: 'template_id', message: `the template does not compile: ${(err as Error).message}` });
       }

@@ -7,6 +7,7 @@ import type { AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
 import { compileTemplate } from '../templates/compile-template.ts';
+import { toTemplateSource } from '../templates/template-view.ts';
 import type { CompiledTemplate } from '../templates/compiled-template.ts';
 
 export interface DeliveryContext {
@@ -54,6 +55,7 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
       'templates.format',
       'templates.subject',
       'templates.body',
+      'templates.compiled_html',
     ])
     .where('deliveries.id', '=', deliveryId)
     .executeTakeFirstOrThrow();
@@ -61,7 +63,7 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     throw new AppError('invalid_state', `campaign ${row.campaign_id} has no template`, 'template_id');
   }
   if (!row.from_email) throw new AppError('invalid_state', `campaign ${row.campaign_id} has no sender address`, 'from_email');
-  const template = await compileTemplate({ format: row.format as 'mjml' | 'html', subject: row.subject, body: row.body });
+  const template = await compileTemplate(toTemplateSource({ format: row.format, subject: row.subject, body: row.body, compiled_html: row.compiled_html }));
   return {
     deliveryId,
     accountId: row.account_id,

@@ -72,6 +72,71 @@ async function deliveryIsSending(deps: AppDeps, deliveryId: number): Promise<boo
   return d?.status === 'sending';
 }
 
+const LANES = 4;
+
+type Sendable = { m: ClaimedMessage; contact: ContactRow };
+
+/** Marks one group `sending` (before the hand-off), renders and sends it, and returns the outcomes. */
+async function handOff(
+  deps: AppDeps,
+  ctx: DeliveryContext,
+  opts: DispatchOptions,
+  group: Sendable[],
+  lease: () => string,
+): Promise<MessageOutcome[]> {
+  const marked = new Set(
+    await markSending(deps.store.db, {
+      ids: group.map((s) => s.m.id),
+      owner: opts.owner,
+      now: deps.clock.now().toISOString(),
+      leaseUntil: lease(),
+      messageIdDomain: ctx.messageIdDomain,
+    }),
+  );
+  return Promise.all(
+    group
+      .filter((s) => marked.has(s.m.id))
+      .map(async ({ m, contact }): Promise<MessageOutcome> => {
+        const unsubscribeUrl = `${deps.config.publicUrl}/u/${signToken(deps.config.secret, 'unsubscribe', m.id)}`;
+        let rendered: Awaited<ReturnType<typeof ctx.template.render>>;
+        try {
+          rendered = await ctx.template.render(
+            renderContextFor(contact, {
+              campaign: { id: ctx.campaignId, name: ctx.campaignName },
+              account: { id: ctx.accountId, name: ctx.accountName },
+              unsubscribeUrl,
+            }),
+          );
+        } catch (err) {
+          return {
+            id: m.id,
+            status: 'failed',
+            reason: 'render_failed',
+            response: (err as Error).message.slice(0, 500),
+            failureClass: 'message',
+            nextAttemptAt: null,
+            sentAt: null,
+          };
+        }
+        const result = await opts.transport.send({
+          from: ctx.from,
+          to: m.address!,
+          replyTo: ctx.replyTo,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          messageId: `herald.${m.id}.${ctx.deliveryId}@${ctx.messageIdDomain}`,
+          headers: {
+            'List-Unsubscribe': `<${unsubscribeUrl}>`,
+            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          },
+          dkim: ctx.dkim,
+        });
+        return outcomeRow(m, result, deps.clock.now(), Math.random());
+      }),
+  );
+}
+
 export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: DispatchOptions): Promise<DispatchCounts> {
   const { db, caps } = deps.store;
   const counts: DispatchCounts = { claimed: 0, sent: 0, deferred: 0, failed: 0, skipped: 0, released: 0 };
@@ -98,7 +163,7 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
   );
   const byContact = new Map(current.map((c) => [c.contact_id, c]));
   const skips: MessageOutcome[] = [];
-  const sendable: Array<{ m: ClaimedMessage; contact: ContactRow }> = [];
+  const sendable: Sendable[] = [];
   for (const m of claimed) {
     const c = byContact.get(m.contact_id);
     const decision = c ? decideForAudience(ctx.channel, toCandidate(c)) : ({ kind: 'skip', reason: 'no_address_for_channel' } as const);
@@ -121,72 +186,41 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
     counts.skipped += await writeOutcomes(db, caps, { outcomes: skips, owner: opts.owner, now: deps.clock.now().toISOString(), fromStatus: 'claimed' });
   }
 
-  for (let i = 0; i < sendable.length; i += opts.concurrency) {
-    const chunk = sendable.slice(i, i + opts.concurrency);
-    // Pause and cancel take effect between chunks.
-    if (!(await deliveryIsSending(deps, ctx.deliveryId))) {
-      const rest = sendable.slice(i).map((s) => s.m.id);
-      await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });
-      counts.released += rest.length;
-      break;
+  // Hand-offs run in LANES parallel groups, so the transport stays busy while a group's marker
+  // and outcome are written; at most `concurrency` messages are in flight (and so, after a crash,
+  // at most that many are uncertain).
+  const lanes = Math.min(LANES, opts.concurrency);
+  const groupSize = Math.floor(opts.concurrency / lanes);
+  const groups: Sendable[][] = [];
+  for (let i = 0; i < sendable.length; i += groupSize) groups.push(sendable.slice(i, i + groupSize));
+  let next = 0;
+  let stopped = false;
+  let checkedAt = 0;
+  // Pause and cancel take effect between groups; the state is read at most every 200 ms.
+  const stillSending = async () => {
+    const now = deps.clock.now().getTime();
+    if (now - checkedAt < 200) return !stopped;
+    checkedAt = now;
+    if (!(await deliveryIsSending(deps, ctx.deliveryId))) stopped = true;
+    return !stopped;
+  };
+  const lane = async () => {
+    while (next < groups.length && (await stillSending())) {
+      const group = groups[next++];
+      const results = await handOff(deps, ctx, opts, group, lease);
+      await writeOutcomes(db, caps, { outcomes: results, owner: opts.owner, now: deps.clock.now().toISOString() });
+      for (const r of results) {
+        if (r.status === 'sent') counts.sent++;
+        else if (r.status === 'deferred') counts.deferred++;
+        else counts.failed++;
+      }
     }
-    const marked = new Set(
-      await markSending(db, {
-        ids: chunk.map((s) => s.m.id),
-        owner: opts.owner,
-        now: deps.clock.now().toISOString(),
-        leaseUntil: lease(),
-        messageIdDomain: ctx.messageIdDomain,
-      }),
-    );
-    const results = await Promise.all(
-      chunk
-        .filter((s) => marked.has(s.m.id))
-        .map(async ({ m, contact }): Promise<MessageOutcome> => {
-          let rendered: Awaited<ReturnType<typeof ctx.template.render>>;
-          const unsubscribeUrl = `${deps.config.publicUrl}/u/${signToken(deps.config.secret, 'unsubscribe', m.id)}`;
-          try {
-            rendered = await ctx.template.render(
-              renderContextFor(contact, {
-                campaign: { id: ctx.campaignId, name: ctx.campaignName },
-                account: { id: ctx.accountId, name: ctx.accountName },
-                unsubscribeUrl,
-              }),
-            );
-          } catch (err) {
-            return {
-              id: m.id,
-              status: 'failed',
-              reason: 'render_failed',
-              response: (err as Error).message.slice(0, 500),
-              failureClass: 'message',
-              nextAttemptAt: null,
-              sentAt: null,
-            };
-          }
-          const result = await opts.transport.send({
-            from: ctx.from,
-            to: m.address!,
-            replyTo: ctx.replyTo,
-            subject: rendered.subject,
-            html: rendered.html,
-            text: rendered.text,
-            messageId: `herald.${m.id}.${ctx.deliveryId}@${ctx.messageIdDomain}`,
-            headers: {
-              'List-Unsubscribe': `<${unsubscribeUrl}>`,
-              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-            },
-            dkim: ctx.dkim,
-          });
-          return outcomeRow(m, result, deps.clock.now(), Math.random());
-        }),
-    );
-    await writeOutcomes(db, caps, { outcomes: results, owner: opts.owner, now: deps.clock.now().toISOString() });
-    for (const r of results) {
-      if (r.status === 'sent') counts.sent++;
-      else if (r.status === 'deferred') counts.deferred++;
-      else counts.failed++;
-    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, groups.length) }, lane));
+  if (next < groups.length) {
+    const rest = groups.slice(next).flat().map((g) => g.m.id);
+    await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });
+    counts.released += rest.length;
   }
   return counts;
 }

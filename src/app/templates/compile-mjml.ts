@@ -2,7 +2,7 @@
 // MJML as text wherever MJML keeps text (mj-text, mj-button, mj-raw, attribute values); a tag
 // placed anywhere else (between two <mj-section>s) is dropped by MJML without a word, so the
 // compiled HTML is checked for every tag of the source.
-import mjml2html from 'mjml';
+import type mjml2htmlType from 'mjml';
 import { decodeEntities } from '../../core/html-to-text.ts';
 import { invalid } from '../errors.ts';
 
@@ -51,7 +51,10 @@ export async function compileMjml(source: string): Promise<string> {
   if (!MJML_ROOT.test(source)) {
     throw invalid('body', 'line 1: an MJML body starts with <mjml>; for a body in HTML choose the format "html"', { line: 1 });
   }
-  let result: Awaited<ReturnType<typeof mjml2html>>;
+  // MJML and its dependencies take ~90 MB of heap; load them only when an MJML template is
+  // compiled, so that processes that never compile one (an HTML-only worker, the CLI) stay small.
+  const { default: mjml2html } = await import('mjml');
+  let result: Awaited<ReturnType<typeof mjml2htmlType>>;
   try {
     result = await mjml2html(source, {
       validationLevel: 'strict',

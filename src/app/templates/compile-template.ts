@@ -12,6 +12,8 @@ export interface TemplateSource {
   format: TemplateFormat;
   subject: string;
   body: string;
+  /** MJML already compiled to HTML when the template was saved; skips MJML (and loading it). */
+  compiledHtml?: string | null;
 }
 
 /** A compiled email template, with the sources it renders (for lint and for showing them). */
@@ -25,7 +27,9 @@ export interface CompiledEmailTemplate extends CompiledTemplate {
 export async function compileTemplate(input: TemplateSource): Promise<CompiledEmailTemplate> {
   const subject = parseLiquid(textEngine, input.subject, 'subject');
   let htmlSource = input.body;
-  if (input.format === 'mjml') {
+  if (input.format === 'mjml' && input.compiledHtml) {
+    htmlSource = input.compiledHtml;
+  } else if (input.format === 'mjml') {
     // Liquid errors first, on the text the author wrote, so their lines match the editor's.
     parseLiquid(textEngine, input.body, 'body');
     htmlSource = await compileMjml(input.body);

@@ -17,7 +17,7 @@ export interface NewTemplateInput {
 export async function createTemplate(deps: AppDeps, actor: Actor, input: NewTemplateInput): Promise<SavedTemplate> {
   const name = checkName(input.name);
   const channel = checkChannel(input.channel ?? 'email');
-  const { warnings } = await validateTemplate(input);
+  const { compiled, warnings } = await validateTemplate(input);
   const now = deps.clock.now().toISOString();
   const row = await deps.store.db
     .insertInto('templates')
@@ -28,6 +28,7 @@ export async function createTemplate(deps: AppDeps, actor: Actor, input: NewTemp
       format: input.format,
       subject: input.subject,
       body: input.body,
+      compiled_html: input.format === 'mjml' ? compiled.htmlSource : null,
       version: 1,
       created_at: now,
       updated_at: now,

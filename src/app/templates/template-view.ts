@@ -35,6 +35,6 @@ export function toTemplateView(row: TemplateRow): TemplateView {
 }
 
 /** What compileTemplate needs from a stored row (the dispatcher compiles from this). */
-export function toTemplateSource(row: Pick<TemplateRow, 'format' | 'subject' | 'body'>): TemplateSource {
-  return { format: row.format as TemplateFormat, subject: row.subject, body: row.body };
+export function toTemplateSource(row: Pick<TemplateRow, 'format' | 'subject' | 'body'> & { compiled_html?: string | null }): TemplateSource {
+  return { format: row.format as TemplateFormat, subject: row.subject, body: row.body, compiledHtml: row.compiled_html ?? null };
 }

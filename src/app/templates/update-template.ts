@@ -28,7 +28,7 @@ export async function updateTemplate(deps: AppDeps, actor: Actor, templateId: nu
     subject: changes.subject ?? current.subject,
     body: changes.body ?? current.body,
   };
-  const { warnings } = await validateTemplate(source);
+  const { compiled, warnings } = await validateTemplate(source);
   const row = await deps.store.db
     .updateTable('templates')
     .set({
@@ -36,6 +36,7 @@ export async function updateTemplate(deps: AppDeps, actor: Actor, templateId: nu
       format: source.format,
       subject: source.subject,
       body: source.body,
+      compiled_html: source.format === 'mjml' ? compiled.htmlSource : null,
       version: sql<number>`version + 1`,
       updated_at: deps.clock.now().toISOString(),
     })

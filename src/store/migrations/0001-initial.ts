@@ -90,6 +90,8 @@ export function initialMigration(caps: DialectCapabilities) {
         .addColumn('format', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
+        // MJML compiled to HTML at save time, so a worker never loads MJML (~90 MB) to send.
+        .addColumn('compiled_html', 'text')
         .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
