@@ -15,6 +15,13 @@ export const REASONS = {
   suppressed_bounce: 'The address bounced hard before.',
   suppressed_complaint: 'The contact marked a message as spam.',
   blocklisted: 'The address is on the account\'s blocklist.',
+  frequency_cap: 'The contact already got as many messages as the account\'s frequency cap allows.',
+  // defer: waits, then goes (or is decided again)
+  quiet_hours: 'It is quiet hours in the recipient\'s time zone; the message goes when they end.',
+  daily_limit: 'The account\'s daily sending limit is used up; the message goes the next day.',
+  domain_throttle: 'The recipient\'s mail provider takes only so many messages per minute from us; it goes in a later slot.',
+  budget_exhausted: 'The campaign\'s budget is used up.',
+  sender_failing: 'Too many messages were refused for policy reasons (5.7.x); the delivery was paused to protect the sender.',
   // failed: the receiving side refused (5xx) or we gave up
   rejected_recipient: 'The recipient\'s server rejected the address (e.g. 5.1.1 user unknown).',
   rejected_sender_policy: 'The recipient\'s server refused the sender or content by policy (5.7.x); not the recipient\'s fault.',

@@ -1,6 +1,10 @@
 // One set of migrations for both dialects, applied at start and by `herald migrate`.
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { initialMigration } from './migrations/0001-initial.ts';
+import { suppressionsMigration } from './migrations/0002-suppressions.ts';
+import { segmentsMigration } from './migrations/0003-segments.ts';
+import { consentMigration } from './migrations/0004-consent.ts';
+import { pacingMigration } from './migrations/0005-pacing.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -8,6 +12,10 @@ function provider(store: Store): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial': initialMigration(store.caps),
+        '0002-suppressions': suppressionsMigration(store.caps),
+        '0003-segments': segmentsMigration(store.caps),
+        '0004-consent': consentMigration(store.caps),
+        '0005-pacing': pacingMigration(store.caps),
       };
     },
   };

@@ -4,6 +4,10 @@
 //   same in both dialects and need no driver-specific parsing;
 // - JSON documents are text; booleans are 0/1 integers.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ConsentTables } from './schema-consent.ts';
+import type { PacingTables } from './schema-pacing.ts';
+import type { SegmentTables } from './schema-segments.ts';
+import type { SuppressionTables } from './schema-suppressions.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -167,7 +171,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;
