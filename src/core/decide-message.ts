@@ -11,7 +11,7 @@
 //   4. consent: unsubscribed from the lists, double opt-in pending or declined
 //   5. de-duplication within the delivery, per-contact frequency cap
 //   6. pacing (only just before the hand-off): quiet hours, then limits and throttles → defer
-import { type Channel, addressFor } from './audience-decision.ts';
+import { type Channel, addressFor } from './channels.ts';
 import type { Reason } from './reasons.ts';
 
 export type MessageKind = 'marketing' | 'transactional';

@@ -1,7 +1,7 @@
 // Validation of what a caller may set on a campaign, shared by create and update. Everything that
 // refers to another row (template, lists) is checked inside the caller's account.
 import { normalizeEmail } from '../../core/address.ts';
-import { CHANNELS, type Channel } from '../../core/audience-decision.ts';
+import { CHANNELS, type Channel } from '../../core/channels.ts';
 import { UNCERTAIN_POLICIES, type UncertainPolicy } from '../../core/message-status.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';

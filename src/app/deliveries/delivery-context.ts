@@ -1,6 +1,6 @@
 // Everything a worker needs to send a delivery's messages, loaded and compiled once per delivery
 // (not per message): the campaign, its compiled template, the sender and its DKIM key.
-import type { Channel } from '../../core/audience-decision.ts';
+import type { Channel } from '../../core/channels.ts';
 import type { DkimKey } from '../../transports/email/email-transport.ts';
 import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';

@@ -5,7 +5,7 @@
 //   sending (marker) → written BEFORE the chunk is handed off; a crash here makes the chunk
 //                      "uncertain" and the campaign's policy decides (default: send again, flagged);
 //   outcome          → written AFTER the hand-off returned.
-import { decideForAudience } from '../../core/audience-decision.ts';
+import { decideMessage } from '../../core/decide-message.ts';
 import type { Reason } from '../../core/reasons.ts';
 import { nextRetryAt } from '../../core/retry-schedule.ts';
 import { audienceRecheckQuery } from '../../store/queries/audience.ts';
@@ -22,7 +22,8 @@ import type { EmailTransport, FailureClass, SendOutcome } from '../../transports
 import type { AppDeps } from '../deps.ts';
 import { signToken } from '../links/signed-token.ts';
 import { renderContextFor } from '../templates/render-context.ts';
-import { toCandidate } from './audience-candidate.ts';
+import { type AudienceScope, factsFor, loadBatchFacts } from './audience-facts.ts';
+import { gatePacing } from './pacing-gate.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 
 export interface DispatchOptions {
@@ -73,6 +74,15 @@ async function deliveryIsSending(deps: AppDeps, deliveryId: number): Promise<boo
 }
 
 const LANES = 4;
+
+function skipOutcome(id: number, reason: Reason, response: string | null): MessageOutcome {
+  return { id, status: 'skipped', reason, response, failureClass: null, nextAttemptAt: null, sentAt: null };
+}
+
+/** Not now: the row waits in `deferred` until `until`, then is decided again. No hand-off happened. */
+function deferOutcome(id: number, reason: Reason, until: Date, detail: string): MessageOutcome {
+  return { id, status: 'deferred', reason, response: detail, failureClass: null, nextAttemptAt: until.toISOString(), sentAt: null };
+}
 
 type Sendable = { m: ClaimedMessage; contact: ContactRow };
 
@@ -162,28 +172,38 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
     }),
   );
   const byContact = new Map(current.map((c) => [c.contact_id, c]));
-  const skips: MessageOutcome[] = [];
-  const sendable: Sendable[] = [];
+  const now = deps.clock.now();
+  const scope: AudienceScope = { accountId: ctx.accountId, channel: ctx.channel, kind: 'marketing', audience: ctx.audience };
+  const batch = await loadBatchFacts(deps, scope, current, now);
+  const notNow: MessageOutcome[] = [];
+  const candidates: Array<Sendable & { address: string }> = [];
   for (const m of claimed) {
     const c = byContact.get(m.contact_id);
-    const decision = c ? decideForAudience(ctx.channel, toCandidate(c)) : ({ kind: 'skip', reason: 'no_address_for_channel' } as const);
-    if (decision.kind === 'skip' || !c) {
-      skips.push({
-        id: m.id,
-        status: 'skipped',
-        reason: decision.kind === 'skip' ? decision.reason : 'no_address_for_channel',
-        response: c ? null : 'the contact was deleted after the delivery was prepared',
-        failureClass: null,
-        nextAttemptAt: null,
-        sentAt: null,
-      });
-    } else {
-      // The address may have changed since the preparation; send to the current one.
-      sendable.push({ m: { ...m, address: decision.address }, contact: c });
+    if (!c) {
+      notNow.push(skipOutcome(m.id, 'no_address_for_channel', 'the contact was deleted after the delivery was prepared'));
+      continue;
     }
+    const decision = decideMessage(factsFor(scope, c, batch, false), { now, quiet_until: null, limited: null });
+    if (decision.kind === 'skip') notNow.push(skipOutcome(m.id, decision.reason, null));
+    else if (decision.kind === 'defer') notNow.push(deferOutcome(m.id, decision.reason, decision.until, decision.why.detail));
+    // The address may have changed since the preparation; send to the current one.
+    else candidates.push({ m: { ...m, address: decision.address }, contact: c, address: decision.address });
   }
-  if (skips.length) {
-    counts.skipped += await writeOutcomes(db, caps, { outcomes: skips, owner: opts.owner, now: deps.clock.now().toISOString(), fromStatus: 'claimed' });
+  // Pacing (quiet hours in the recipient's zone, daily limits, domain throttles) decides last,
+  // for the messages that would otherwise go now.
+  const paced = await gatePacing(deps, ctx, candidates, now);
+  const sendable: Sendable[] = [];
+  for (const c of candidates) {
+    const held = paced.get(c.m.id);
+    if (held) notNow.push(deferOutcome(c.m.id, held.reason, held.until, held.detail));
+    else sendable.push(c);
+  }
+  if (notNow.length) {
+    await writeOutcomes(db, caps, { outcomes: notNow, owner: opts.owner, now: now.toISOString(), fromStatus: 'claimed' });
+    for (const o of notNow) {
+      if (o.status === 'skipped') counts.skipped++;
+      else counts.deferred++;
+    }
   }
 
   // Hand-offs run in LANES parallel groups, so the transport stays busy while a group's marker

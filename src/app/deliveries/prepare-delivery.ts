@@ -2,13 +2,14 @@
 // row is either `queued` or `skipped` with a reason from the closed vocabulary, so that nobody in
 // the lists is left without an explanation. Idempotent: after a crash it is simply run again and
 // rows already written are kept as they were.
-import { type Channel, addressIsUniquePerAccount, decideForAudience } from '../../core/audience-decision.ts';
+import { type Channel, addressIsUniquePerAccount } from '../../core/channels.ts';
+import { decideMessage } from '../../core/decide-message.ts';
 import { audienceRangeQuery } from '../../store/queries/audience.ts';
 import { insertMessages } from '../../store/queries/ledger.ts';
 import type { NewMessageRow } from '../../store/schema.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
-import { toCandidate } from './audience-candidate.ts';
+import { type AudienceScope, factsFor, loadBatchFacts } from './audience-facts.ts';
 import { moveDelivery } from './delivery-status.ts';
 
 /** Contacts are read in pages of this many (keyset on contact id) and written per page. */
@@ -45,6 +46,7 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
   const audience = parseAudience(delivery.audience);
   const channel = delivery.channel as Channel;
   const dedupe = !addressIsUniquePerAccount(channel);
+  const scope: AudienceScope = { accountId: delivery.account_id, channel, kind: 'marketing', audience };
   const seen = new Set<string>();
   const result: PrepareResult = { total: 0, queued: 0, skipped: 0 };
   const now = deps.clock.now().toISOString();
@@ -63,11 +65,11 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
         }),
       );
       const out: NewMessageRow[] = [];
+      const batch = await loadBatchFacts(deps, scope, rows, deps.clock.now());
       for (const r of rows) {
-        const candidate = toCandidate(r);
-        let decision = decideForAudience(channel, candidate, false);
-        if (dedupe && decision.kind === 'send') {
-          if (seen.has(decision.address)) decision = decideForAudience(channel, candidate, true);
+        let decision = decideMessage(factsFor(scope, r, batch, false));
+        if (dedupe && decision.kind !== 'skip' && decision.address) {
+          if (seen.has(decision.address)) decision = decideMessage(factsFor(scope, r, batch, true));
           else seen.add(decision.address);
         }
         out.push({
@@ -77,14 +79,14 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
           contact_id: r.contact_id,
           channel,
           address: decision.address,
-          status: decision.kind === 'send' ? 'queued' : 'skipped',
-          reason: decision.kind === 'skip' ? decision.reason : null,
-          next_attempt_at: decision.kind === 'send' ? now : null,
+          status: decision.kind === 'send' ? 'queued' : decision.kind === 'defer' ? 'deferred' : 'skipped',
+          reason: decision.kind === 'send' ? null : decision.reason,
+          next_attempt_at: decision.kind === 'send' ? now : decision.kind === 'defer' ? decision.until.toISOString() : null,
           created_at: now,
           updated_at: now,
         });
-        if (decision.kind === 'send') result.queued++;
-        else result.skipped++;
+        if (decision.kind === 'skip') result.skipped++;
+        else result.queued++;
       }
       result.total += rows.length;
       if (out.length > 0) await db.transaction().execute((trx) => insertMessages(trx, caps, out));
@@ -99,7 +101,7 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
     .selectFrom('messages')
     .select('id')
     .where('delivery_id', '=', deliveryId)
-    .where('status', '=', 'queued')
+    .where('status', 'in', ['queued', 'deferred'])
     .limit(1)
     .executeTakeFirst();
   if (anyQueued) {
