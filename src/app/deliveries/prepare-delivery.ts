@@ -2,32 +2,14 @@
 // row is either `queued` or `skipped` with a reason from the closed vocabulary, so that nobody in
 // the lists is left without an explanation. Idempotent: after a crash it is simply run again and
 // rows already written are kept as they were.
-import { type Channel, addressIsUniquePerAccount } from '../../core/channels.ts';
-import { decideMessage } from '../../core/decide-message.ts';
-import { audienceRangeQuery } from '../../store/queries/audience.ts';
+import type { Channel } from '../../core/channels.ts';
 import { insertMessages } from '../../store/queries/ledger.ts';
 import type { NewMessageRow } from '../../store/schema.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
-import { type AudienceScope, factsFor, loadBatchFacts } from './audience-facts.ts';
+import type { AudienceScope } from './audience-facts.ts';
+import { planAudience } from './plan-audience.ts';
 import { moveDelivery } from './delivery-status.ts';
-
-/** Contacts are read in pages of this many (keyset on contact id) and written per page. */
-const PAGE = 10_000;
-
-/** The id of the PAGE-th contact of the account after afterId, or null when fewer remain. */
-async function pageUpperBound(deps: AppDeps, accountId: number, afterId: number): Promise<number | null> {
-  const row = await deps.store.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .offset(PAGE - 1)
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
 
 export interface PrepareResult {
   total: number;
@@ -45,57 +27,33 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
     .executeTakeFirstOrThrow();
   const audience = parseAudience(delivery.audience);
   const channel = delivery.channel as Channel;
-  const dedupe = !addressIsUniquePerAccount(channel);
   const scope: AudienceScope = { accountId: delivery.account_id, channel, kind: 'marketing', audience };
-  const seen = new Set<string>();
   const result: PrepareResult = { total: 0, queued: 0, skipped: 0 };
   const now = deps.clock.now().toISOString();
 
-  if (audience.list_ids.length > 0) {
-    let afterId = 0;
-    for (;;) {
-      const upTo = await pageUpperBound(deps, delivery.account_id, afterId);
-      const { rows } = await db.executeQuery(
-        audienceRangeQuery(caps, {
-          accountId: delivery.account_id,
-          include: audience.list_ids,
-          exclude: audience.exclude_list_ids,
-          afterId,
-          upTo,
-        }),
-      );
-      const out: NewMessageRow[] = [];
-      const batch = await loadBatchFacts(deps, scope, rows, deps.clock.now());
-      for (const r of rows) {
-        let decision = decideMessage(factsFor(scope, r, batch, false));
-        if (dedupe && decision.kind !== 'skip' && decision.address) {
-          if (seen.has(decision.address)) decision = decideMessage(factsFor(scope, r, batch, true));
-          else seen.add(decision.address);
-        }
-        out.push({
-          account_id: delivery.account_id,
-          delivery_id: delivery.id,
-          campaign_id: delivery.campaign_id,
-          contact_id: r.contact_id,
-          channel,
-          address: decision.address,
-          status: decision.kind === 'send' ? 'queued' : decision.kind === 'defer' ? 'deferred' : 'skipped',
-          reason: decision.kind === 'send' ? null : decision.reason,
-          next_attempt_at: decision.kind === 'send' ? now : decision.kind === 'defer' ? decision.until.toISOString() : null,
-          created_at: now,
-          updated_at: now,
-        });
-        if (decision.kind === 'skip') result.skipped++;
-        else result.queued++;
-      }
-      result.total += rows.length;
-      if (out.length > 0) await db.transaction().execute((trx) => insertMessages(trx, caps, out));
-      // Heartbeat: a preparation that stops updating is taken over (see claimDueDelivery).
-      await db.updateTable('deliveries').set({ updated_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).execute();
-      if (upTo === null) break;
-      afterId = upTo;
+  await planAudience(deps, scope, async (page) => {
+    const out: NewMessageRow[] = page.map(({ row, decision }) => ({
+      account_id: delivery.account_id,
+      delivery_id: delivery.id,
+      campaign_id: delivery.campaign_id,
+      contact_id: row.contact_id,
+      channel,
+      address: decision.address,
+      status: decision.kind === 'send' ? 'queued' : decision.kind === 'defer' ? 'deferred' : 'skipped',
+      reason: decision.kind === 'send' ? null : decision.reason,
+      next_attempt_at: decision.kind === 'send' ? now : decision.kind === 'defer' ? decision.until.toISOString() : null,
+      created_at: now,
+      updated_at: now,
+    }));
+    for (const { decision } of page) {
+      if (decision.kind === 'skip') result.skipped++;
+      else result.queued++;
     }
-  }
+    result.total += page.length;
+    await db.transaction().execute((trx) => insertMessages(trx, caps, out));
+    // Heartbeat: a preparation that stops updating is taken over (see claimDueDelivery).
+    await db.updateTable('deliveries').set({ updated_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).execute();
+  });
 
   const anyQueued = await db
     .selectFrom('messages')
