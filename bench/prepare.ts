@@ -8,6 +8,7 @@
 // same decisions — what SQLite alone can do.
 import fs from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { updateAccountProfile } from '../src/app/accounts/account-profile.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import { claimDueDelivery } from '../src/app/deliveries/claim-due-delivery.ts';
@@ -22,7 +23,7 @@ const TARGET_SECONDS = 10;
 
 /**
  * The same ledger rows as prepareDelivery writes, decided in SQL in the same order as
- * src/core/audience-decision.ts: excluded, then no address, then not subscribed.
+ * src/core/channels.ts: excluded, then no address, then not subscribed.
  */
 function referenceInsert(accountId: number, campaignId: number, audience: SeededAudience, now: string): string {
   const excluded = `x.contact_id IS NOT NULL`;
@@ -79,6 +80,7 @@ export async function runPrepareBench(scale: number): Promise<void> {
         audience: { list_ids: [audience.listId], exclude_list_ids: [audience.excludeListId!] },
       });
       campaignId = campaign.id;
+      await updateAccountProfile(deps, seeded.actor, { company_name: 'Bench', phone: '+49 30 1234567', postal_address: 'Hauptstraße 1, 10115 Berlin' });
       await sendCampaign(deps, seeded.actor, campaign.id);
     } finally {
       // Closing the last connection checkpoints the WAL into the file, so a copy is complete.

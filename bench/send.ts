@@ -9,6 +9,7 @@
 // loop with the same connection count and in-flight messages, and smtp-source when installed.
 import nodemailer from 'nodemailer';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
+import { updateAccountProfile } from '../src/app/accounts/account-profile.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createTemplate } from '../src/app/templates/create-template.ts';
 import { openDatabase } from '../src/store/open-database.ts';
@@ -126,6 +127,7 @@ async function launchCampaign(db: BenchDatabase, contacts: number): Promise<{ ca
       from_name: FROM_NAME,
       audience: { list_ids: [listId] },
     });
+    await updateAccountProfile(app.deps, actor, { company_name: 'Bench', phone: '+49 30 1234567', postal_address: 'Hauptstraße 1, 10115 Berlin' });
     await sendCampaign(app.deps, actor, campaign.id);
     return { campaignId: campaign.id, seedSeconds: (performance.now() - t0) / 1000 };
   } finally {

@@ -6,10 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
-import { createAccount } from '../src/app/accounts/bootstrap.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { describeEachDialect } from './support/dialects.ts';
-import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 const RECIPIENTS = 300;
@@ -56,7 +55,7 @@ describeEachDialect('crash safety (kill -9 during a send)', (get) => {
 
   it('sends every recipient exactly once, except flagged rows whose hand-off was under way', { timeout: 90_000 }, async () => {
     const env = get();
-    const accountId = await createAccount(env.deps, { name: 'Crash test' });
+    const accountId = await seedAccount(env.deps, 'Crash test');
     const actor: Actor = { accountId, role: 'owner', label: 'test' };
     const list = await seedList(env.store.db, accountId, 'All');
     const template = await seedTemplate(env.store.db, accountId);
@@ -105,7 +104,7 @@ describeEachDialect('crash safety (kill -9 during a send)', (get) => {
 
   it('several worker processes share one delivery without sending anyone twice', { timeout: 90_000 }, async () => {
     const env = get();
-    const accountId = await createAccount(env.deps, { name: 'Many workers' });
+    const accountId = await seedAccount(env.deps, 'Many workers');
     const actor: Actor = { accountId, role: 'owner', label: 'test' };
     const list = await seedList(env.store.db, accountId, 'All');
     const template = await seedTemplate(env.store.db, accountId);

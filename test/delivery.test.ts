@@ -2,7 +2,6 @@
 // everyone not sent; the worker hands messages to a real SMTP server on loopback and records
 // sent / deferred / failed; pause, resume and cancel work mid-send; expired leases are recovered.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAccount } from '../src/app/accounts/bootstrap.ts';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../src/app/campaigns/control-campaign.ts';
 import { listCampaignMessages } from '../src/app/campaigns/list-campaign-messages.ts';
@@ -15,7 +14,7 @@ import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
-import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
 async function runUntilIdle(worker: DeliveryWorker, max = 50) {
@@ -37,7 +36,7 @@ describeEachDialect('delivery through the ledger', (get) => {
   });
 
   async function setup(env: TestEnv, extra: { batch?: number } = {}) {
-    const accountId = await createAccount(env.deps, { name: 'Photo Studio' });
+    const accountId = await seedAccount(env.deps, 'Photo Studio');
     const actor: Actor = { accountId, role: 'owner', label: 'test' };
     const list = await seedList(env.store.db, accountId, 'Customers');
     const vip = await seedList(env.store.db, accountId, 'Do not mail');

@@ -31,6 +31,12 @@ describeEachDialect('tenant isolation on every route', (get) => {
     const draft = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} draft`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
     const sending = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} sending`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
     expect((await api.call('POST', `/api/v1/campaigns/${sending.id}/send`, {})).status).toBe(200);
+    const doiList = (await api.call('POST', '/api/v1/lists', { name: `${MARK} double`, opt_in: 'double' })).json;
+    await api.call('POST', '/api/v1/contacts', { email: `${MARK}4@example.com`, list_ids: [doiList.id] });
+    const doiContact = (await db.selectFrom('contacts').select('id').where('email', '=', `${MARK}4@example.com`).executeTakeFirstOrThrow()).id;
+    const consentRequest = await api.call('POST', '/api/v1/consent-requests', { contact_id: doiContact, list_id: doiList.id });
+    expect(consentRequest.status, JSON.stringify(consentRequest.json)).toBeLessThan(300);
+    const suppression = (await api.call('POST', '/api/v1/suppressions', { channel: 'email', address: `${MARK}3@example.com` })).json;
     const domain = (await api.call('POST', '/api/v1/sender-domains', { domain: `${MARK}.example.com`, generate_dkim: true })).json;
     const imported = await api.app.inject({
       method: 'POST',
@@ -49,9 +55,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
+      out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
       return out;
     };
     const before = await snapshot();
@@ -64,6 +71,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'sender-domains': domain.id,
       imports: importId,
       outbox: caught.id,
+      suppressions: suppression.id,
+      'consent-requests': consentRequest.json.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
@@ -86,6 +95,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/sender-domains': { domain: 'b.example.com' },
       'POST /api/v1/sender-domains/:id/dkim': {},
       'POST /api/v1/contacts/import': 'email\nb3@example.com\n',
+      'POST /api/v1/suppressions': { channel: 'email', address: 'b@example.com' },
+      'POST /api/v1/suppressions/bulk': { channel: 'email', addresses: ['b4@example.com'] },
+      'PUT /api/v1/account/profile': { company_name: 'B corp' },
+      'POST /api/v1/consent-requests': { contact_id: doiContact, list_id: doiList.id },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -93,6 +106,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/contacts/bulk': 'list_ids',
       'POST /api/v1/campaigns': 'template_id',
       'POST /api/v1/contacts/import': 'list_id',
+      'POST /api/v1/consent-requests': 'contact_id',
     };
 
     const routes = buildRouteTable();
@@ -108,6 +122,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
         url = url.replace(':id', String(id));
       }
       if (key === 'POST /api/v1/contacts/import') url += `?list_id=${list.id}`;
+      if (key === 'GET /api/v1/campaigns/:id/why') url += `?contact=${contactId}`;
       const needsBody = route.schema?.body !== undefined || key === 'POST /api/v1/contacts/import';
       if (needsBody) expect(bodies, `add a body for ${key} to this test`).toHaveProperty([key]);
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);

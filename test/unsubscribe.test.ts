@@ -2,7 +2,6 @@
 // POST List-Unsubscribe=One-Click does at once, replays change nothing, forged tokens get 404,
 // and the next send to the same list skips the contact with the reason `unsubscribed`.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAccount } from '../src/app/accounts/bootstrap.ts';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
@@ -11,7 +10,7 @@ import { buildServer } from '../src/http/server.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect } from './support/dialects.ts';
-import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 describeEachDialect('one-click unsubscribe', (get) => {
@@ -23,7 +22,7 @@ describeEachDialect('one-click unsubscribe', (get) => {
 
   it('unsubscribes by POST only, idempotently, and the next send skips the contact', async () => {
     const env = get();
-    const accountId = await createAccount(env.deps, { name: 'Shop' });
+    const accountId = await seedAccount(env.deps, 'Shop');
     const actor: Actor = { accountId, role: 'owner', label: 'test' };
     const list = await seedList(env.store.db, accountId, 'News');
     const template = await seedTemplate(env.store.db, accountId);

@@ -47,7 +47,15 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
 export function reportCliError(err: unknown): number {
   if (err instanceof AppError) {
     process.stderr.write(`error: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
-    if (err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+    const details = err.details as { items?: unknown } | undefined;
+    if (err.code === 'preflight_failed' && details?.items) {
+      // A refused launch prints its checklist the way `herald campaigns preflight` does.
+      process.stderr.write('pre-flight checklist (herald campaigns preflight <id>):\n');
+      for (const i of details.items as Array<{ status: string; title: string; detail: string; fix: { hint: string; cli?: string } | null }>) {
+        if (i.status === 'ok') continue;
+        process.stderr.write(`  ${i.status === 'blocking' ? 'BLOCKS' : 'WARN  '} ${i.title}: ${i.detail}${i.fix ? `\n         fix: ${i.fix.hint}${i.fix.cli ? `  →  ${i.fix.cli}` : ''}` : ''}\n`);
+      }
+    } else if (err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
     return 2;
   }
   process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);

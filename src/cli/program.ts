@@ -1,12 +1,16 @@
 // The `herald` command. Each resource registers its subcommands from src/cli/commands/<resource>.ts.
 import { Command } from 'commander';
+import { registerAccountCommands } from './commands/account.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
+import { registerConsentCommands } from './commands/consent.ts';
 import { registerContactCommands } from './commands/contacts.ts';
 import { registerListCommands } from './commands/lists.ts';
 import { registerOutboxCommands } from './commands/outbox.ts';
 import { registerSenderCommands } from './commands/senders.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerSuppressionCommands } from './commands/suppressions.ts';
 import { registerTemplateCommands } from './commands/templates.ts';
+import { registerWhyCommands } from './commands/why.ts';
 
 export function buildProgram(): Command {
   const program = new Command('herald')
@@ -17,9 +21,13 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerContactCommands(program);
   registerListCommands(program);
+  registerConsentCommands(program);
   registerTemplateCommands(program);
   registerCampaignCommands(program);
   registerOutboxCommands(program);
   registerSenderCommands(program);
+  registerAccountCommands(program);
+  registerSuppressionCommands(program);
+  registerWhyCommands(program);
   return program;
 }

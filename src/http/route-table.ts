@@ -3,11 +3,13 @@
 import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
 export function buildRouteTable(): RouteDef[] {
@@ -15,10 +17,12 @@ export function buildRouteTable(): RouteDef[] {
     ...accountRoutes,
     ...contactRoutes,
     ...listRoutes,
+    ...consentRoutes,
     ...importRoutes,
     ...templateRoutes,
     ...campaignRoutes,
     ...outboxRoutes,
     ...senderDomainRoutes,
+    ...suppressionRoutes,
   ];
 }

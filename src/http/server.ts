@@ -7,6 +7,7 @@ import type { Actor, AppDeps } from '../app/deps.ts';
 import { AppError } from '../app/errors.ts';
 import { roleHas, rolesWith } from '../app/permissions.ts';
 import { toErrorResponse } from './error-response.ts';
+import { registerConsentPublicRoutes } from './consent-public-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
 import type { RouteDef } from './route-def.ts';
 import { buildRouteTable } from './route-table.ts';
@@ -135,6 +136,7 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   }
 
   registerPublicRoutes(app, deps);
+  registerConsentPublicRoutes(app, deps);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;

@@ -10,7 +10,11 @@ import { dispatchBatch } from '../app/deliveries/dispatch-batch.ts';
 import { completeIfDone } from '../app/deliveries/finish-delivery.ts';
 import { prepareDelivery } from '../app/deliveries/prepare-delivery.ts';
 import { recoverExpiredLeases } from '../app/deliveries/recover-leases.ts';
+import { ensureConsentRequests } from '../app/consent/create-missing-requests.ts';
+import { expireConsentRequests } from '../app/consent/expire-consent-requests.ts';
+import { sendPendingConfirmations } from '../app/consent/send-confirmations.ts';
 import { moveDelivery } from '../app/deliveries/delivery-status.ts';
+import { pauseIfSenderFailing } from '../app/deliveries/sender-health.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 
 export interface DeliveryWorker {
@@ -58,6 +62,13 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
       const r = await recoverExpiredLeases(deps);
       worked ||= r.requeued + r.resent > 0;
     }
+    // Double opt-in: ask new unconfirmed subscribers, send the confirmation messages, close
+    // requests that expired (their waiting campaign messages then come due and are skipped).
+    const now = deps.clock.now();
+    const asked = await ensureConsentRequests(deps, now);
+    const confirmations = await sendPendingConfirmations(deps, transport, now);
+    const expired = await expireConsentRequests(deps, now);
+    worked ||= asked + confirmations + expired > 0;
     const preparing = await claimDueDelivery(deps);
     if (preparing !== null) {
       await prepareDelivery(deps, preparing);
@@ -70,6 +81,7 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
       const counts = await dispatchBatch(deps, ctx, { owner, batchSize, concurrency, leaseSeconds, transport });
       if (counts.claimed > 0) {
         worked = true;
+        if (counts.failed > 0) await pauseIfSenderFailing(deps, id);
         log.debug({ deliveryId: id, ...counts }, 'batch dispatched');
       }
       if (counts.claimed < batchSize && (await completeIfDone(deps, id))) {

@@ -2,7 +2,7 @@
 // tests can also prove that one account never sees another's data.
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/app/accounts/api-keys.ts';
-import { createAccount } from '../../src/app/accounts/bootstrap.ts';
+import { seedAccount } from './seed.ts';
 import { buildServer } from '../../src/http/server.ts';
 import type { TestEnv } from './dialects.ts';
 
@@ -17,8 +17,8 @@ export interface TestApi {
 }
 
 export async function createTestApi(env: TestEnv): Promise<TestApi> {
-  const accountId = await createAccount(env.deps, { name: 'Acme' });
-  const otherAccountId = await createAccount(env.deps, { name: 'Other Corp' });
+  const accountId = await seedAccount(env.deps, 'Acme');
+  const otherAccountId = await seedAccount(env.deps, 'Other Corp');
   const { key } = await createApiKey(env.deps, { accountId, name: 'test', role: 'owner' });
   const { key: otherKey } = await createApiKey(env.deps, { accountId: otherAccountId, name: 'test', role: 'owner' });
   const app = await buildServer(env.deps);

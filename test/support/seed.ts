@@ -1,6 +1,9 @@
 // Direct inserts for test set-up, so that a delivery test does not depend on the import or
 // contact APIs (those have their own tests).
 import type { Kysely } from 'kysely';
+import { updateAccountProfile } from '../../src/app/accounts/account-profile.ts';
+import { createAccount } from '../../src/app/accounts/bootstrap.ts';
+import type { AppDeps } from '../../src/app/deps.ts';
 import type { Database } from '../../src/store/schema.ts';
 
 const T = '2026-03-01T00:00:00.000Z';
@@ -75,4 +78,15 @@ export async function seedTemplate(
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+/** An account ready to launch campaigns: its company profile (a pre-flight requirement) is complete. */
+export async function seedAccount(deps: AppDeps, name: string): Promise<number> {
+  const accountId = await createAccount(deps, { name });
+  await updateAccountProfile(deps, { accountId, role: 'owner', label: 'test' }, {
+    company_name: name,
+    phone: '+49 30 1234567',
+    postal_address: 'Hauptstraße 1, 10115 Berlin, Germany',
+  });
+  return accountId;
 }

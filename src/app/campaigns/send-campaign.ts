@@ -1,19 +1,12 @@
 // Launch: a campaign is sent now or scheduled for a time. Either way a delivery (one run of the
 // campaign, with its own ledger) is created in `scheduled`; a worker claims it when it is due,
-// prepares the ledger and sends. The checks here are the minimal launch conditions; refused
-// launches name every missing item at once.
+// prepares the ledger and sends. A launch with a blocking pre-flight item is refused with the
+// whole checklist (src/app/explain/preflight.ts).
 import { canCampaign, allowedFrom } from '../../core/campaign-lifecycle.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { compileTemplate } from '../templates/compile-template.ts';
-import { toTemplateSource } from '../templates/template-view.ts';
-import { parseAudience } from './campaign-input.ts';
+import { preflightCampaign } from '../explain/preflight.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
-
-export interface LaunchProblem {
-  field: string;
-  message: string;
-}
 
 export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, options: { at?: string | null } = {}): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
@@ -32,26 +25,15 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
     );
   }
 
-  const problems: LaunchProblem[] = [];
-  if (!campaign.template_id) problems.push({ field: 'template_id', message: 'assign a template' });
-  if (!campaign.from_email) problems.push({ field: 'from_email', message: 'set a sender address' });
-  if (parseAudience(campaign.audience).list_ids.length === 0) problems.push({ field: 'audience.list_ids', message: 'choose at least one list' });
-  if (campaign.template_id) {
-    const t = await deps.store.db.selectFrom('templates').select(['format', 'subject', 'body', 'compiled_html']).where('id', '=', campaign.template_id).executeTakeFirst();
-    if (t) {
-      try {
-        await compileTemplate(toTemplateSource(t));
-      } catch (err) {
-        problems.push({ field: 'template_id', message: `the template does not compile: ${(err as Error).message}` });
-      }
-    }
-  }
-  if (problems.length) {
+  // The pre-flight checklist decides: any blocking item refuses the launch, with the checklist.
+  const preflight = await preflightCampaign(deps, actor, id, { at });
+  if (!preflight.ready) {
+    const blocking = preflight.items.filter((i) => i.status === 'blocking');
     throw new AppError(
       'preflight_failed',
-      `campaign ${id} cannot be launched: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-      problems[0].field,
-      { problems },
+      `campaign ${id} cannot be launched: ${blocking.map((i) => `${i.title}: ${i.detail}`).join('; ')}`,
+      blocking[0].id,
+      preflight,
     );
   }
 

@@ -21,6 +21,7 @@ import type { ContactRow } from '../../store/schema.ts';
 import type { EmailTransport, FailureClass, SendOutcome } from '../../transports/email/email-transport.ts';
 import type { AppDeps } from '../deps.ts';
 import { signToken } from '../links/signed-token.ts';
+import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
 import { renderContextFor } from '../templates/render-context.ts';
 import { type AudienceScope, factsFor, loadBatchFacts } from './audience-facts.ts';
 import { gatePacing } from './pacing-gate.ts';
@@ -229,6 +230,17 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
       const group = groups[next++];
       const results = await handOff(deps, ctx, opts, group, lease);
       await writeOutcomes(db, caps, { outcomes: results, owner: opts.owner, now: deps.clock.now().toISOString() });
+      // A hard bounce at the hand-off (5xx, the recipient's fault) suppresses the address for
+      // every later send on this channel.
+      const bounced = results.filter((r) => r.status === 'failed' && r.failureClass === 'recipient');
+      if (bounced.length) {
+        const addressOf = new Map(group.map((g) => [g.m.id, g.m.address!]));
+        await suppressHardBounces(
+          deps,
+          ctx.accountId,
+          bounced.map((r) => ({ channel: ctx.channel, address: addressOf.get(r.id)!, response: r.response ?? '' })),
+        );
+      }
       for (const r of results) {
         if (r.status === 'sent') counts.sent++;
         else if (r.status === 'deferred') counts.deferred++;

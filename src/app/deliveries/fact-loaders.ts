@@ -2,6 +2,8 @@
 // (suppressions, consent, frequency caps) is one line here, not an edit in prepare and dispatch.
 import type { ConsentFact, SuppressionFact } from '../../core/decide-message.ts';
 import type { AppDeps } from '../deps.ts';
+import { loadConsentFacts } from '../consent/load-consent-facts.ts';
+import { loadSuppressionFacts } from '../suppressions/load-suppression-facts.ts';
 
 export interface FactLoaders {
   suppressions(deps: AppDeps, accountId: number, channel: string, addresses: string[], now: Date): Promise<Map<string, SuppressionFact>>;
@@ -10,7 +12,7 @@ export interface FactLoaders {
 }
 
 export const factLoaders: FactLoaders = {
-  suppressions: async () => new Map(),
-  consent: async () => new Map(),
+  suppressions: (deps, accountId, channel, addresses, now) => loadSuppressionFacts(deps.store.db, accountId, channel, addresses, now.toISOString()),
+  consent: (deps, accountId, contactIds, listIds) => loadConsentFacts(deps.store.db, accountId, contactIds, listIds),
   frequencyCapped: async () => ({ capped: new Set(), cap: null }),
 };

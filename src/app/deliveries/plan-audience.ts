@@ -29,11 +29,11 @@ export interface PlannedMessage {
   decision: MessageDecision;
 }
 
-/** Calls onPage for each page of the audience in contact id order, with every decision. */
+/** Calls onPage for each page of the audience in contact id order, with every decision; onPage may return 'stop'. */
 export async function planAudience(
   deps: AppDeps,
   scope: AudienceScope,
-  onPage: (page: PlannedMessage[]) => Promise<void>,
+  onPage: (page: PlannedMessage[]) => Promise<void | 'stop'>,
 ): Promise<void> {
   if (scope.audience.list_ids.length === 0) return;
   const dedupe = !addressIsUniquePerAccount(scope.channel);
@@ -60,7 +60,7 @@ export async function planAudience(
       }
       page.push({ row, decision });
     }
-    if (page.length) await onPage(page);
+    if (page.length && (await onPage(page)) === 'stop') return;
     if (upTo === null) return;
     afterId = upTo;
   }

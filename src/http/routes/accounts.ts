@@ -1,4 +1,5 @@
 // The calling account and its API keys.
+import { getAccountProfile, updateAccountProfile } from '../../app/accounts/account-profile.ts';
 import { createApiKey } from '../../app/accounts/api-keys.ts';
 import type { RouteDef } from '../route-def.ts';
 
@@ -34,5 +35,34 @@ export const accountRoutes: RouteDef[] = [
       },
     },
     handler: async ({ deps, actor, body }) => createApiKey(deps, { accountId: actor.accountId, name: body.name, role: body.role }),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/account/profile',
+    permission: 'settings:read',
+    tag: 'account',
+    summary: 'Company profile (fills the legal footer; a pre-flight requirement) and billing readiness',
+    handler: ({ deps, actor }) => getAccountProfile(deps, actor),
+  },
+  {
+    method: 'PUT',
+    url: '/api/v1/account/profile',
+    permission: 'settings:write',
+    tag: 'account',
+    summary: 'Change the company profile or billing readiness (only the fields given)',
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          company_name: { type: ['string', 'null'], maxLength: 200 },
+          phone: { type: ['string', 'null'], maxLength: 40 },
+          postal_address: { type: ['string', 'null'], maxLength: 500 },
+          default_from_email: { type: ['string', 'null'], maxLength: 254 },
+          billing_verified: { type: 'boolean' },
+        },
+      },
+    },
+    handler: ({ deps, actor, body }) => updateAccountProfile(deps, actor, body),
   },
 ];

@@ -6,6 +6,9 @@ import { listCampaignMessages } from '../../app/campaigns/list-campaign-messages
 import { getCampaign, listCampaigns } from '../../app/campaigns/read-campaigns.ts';
 import { sendCampaign } from '../../app/campaigns/send-campaign.ts';
 import { createCampaign, deleteCampaign, updateCampaign } from '../../app/campaigns/write-campaign.ts';
+import { diagnoseCampaign } from '../../app/explain/diagnose-campaign.ts';
+import { explainContact } from '../../app/explain/explain-contact.ts';
+import { preflightCampaign } from '../../app/explain/preflight.ts';
 import { CAMPAIGN_STATUSES } from '../../core/campaign-lifecycle.ts';
 import { MESSAGE_STATUSES } from '../../core/message-status.ts';
 import { REASON_LIST } from '../../core/reasons.ts';
@@ -185,5 +188,40 @@ export const campaignRoutes: RouteDef[] = [
       },
     },
     handler: ({ deps, actor, params, query }) => listCampaignMessages(deps, actor, params.id, query),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/campaigns/:id/preflight',
+    permission: 'campaigns:read',
+    tag: 'campaigns',
+    summary: 'The pre-flight checklist: each item ok, warning or blocking, with how to fix it',
+    schema: { params: idParams },
+    handler: ({ deps, actor, params }) => preflightCampaign(deps, actor, params.id),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/campaigns/:id/diagnosis',
+    permission: 'campaigns:read',
+    tag: 'campaigns',
+    summary: 'The audience funnel with counts and a one-sentence diagnosis ("0 recipients: …")',
+    schema: { params: idParams },
+    handler: ({ deps, actor, params }) => diagnoseCampaign(deps, actor, params.id),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/campaigns/:id/why',
+    permission: 'campaigns:read',
+    tag: 'campaigns',
+    summary: 'Why (not): the decision for one contact, its reason, and the rule and data behind it',
+    schema: {
+      params: idParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['contact'],
+        properties: { contact: { type: 'string', minLength: 1, maxLength: 254, description: 'contact id or email' } },
+      },
+    },
+    handler: ({ deps, actor, params, query }) => explainContact(deps, actor, params.id, query.contact),
   },
 ];
