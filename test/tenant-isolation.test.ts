@@ -55,7 +55,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -98,6 +98,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/suppressions': { channel: 'email', address: 'b@example.com' },
       'POST /api/v1/suppressions/bulk': { channel: 'email', addresses: ['b4@example.com'] },
       'PUT /api/v1/account/profile': { company_name: 'B corp' },
+      'PUT /api/v1/account/policy': { pacing: { timezone: 'Europe/Berlin' } },
       'POST /api/v1/consent-requests': { contact_id: doiContact, list_id: doiList.id },
     };
     // Routes without an id that refer to this account's rows through their body or query.

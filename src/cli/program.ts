@@ -6,6 +6,7 @@ import { registerConsentCommands } from './commands/consent.ts';
 import { registerContactCommands } from './commands/contacts.ts';
 import { registerListCommands } from './commands/lists.ts';
 import { registerOutboxCommands } from './commands/outbox.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
 import { registerSenderCommands } from './commands/senders.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSuppressionCommands } from './commands/suppressions.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerOutboxCommands(program);
   registerSenderCommands(program);
   registerAccountCommands(program);
+  registerPolicyCommands(program);
   registerSuppressionCommands(program);
   registerWhyCommands(program);
   return program;

@@ -8,6 +8,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
 import { outboxRoutes } from './routes/outbox.ts';
+import { policyRoutes } from './routes/policy.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -15,6 +16,7 @@ import { templateRoutes } from './routes/templates.ts';
 export function buildRouteTable(): RouteDef[] {
   return [
     ...accountRoutes,
+    ...policyRoutes,
     ...contactRoutes,
     ...listRoutes,
     ...consentRoutes,

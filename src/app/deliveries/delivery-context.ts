@@ -19,6 +19,9 @@ export interface DeliveryContext {
   channel: Channel;
   audience: CampaignAudience;
   settings: CampaignSettings;
+  /** campaigns.kind and the raw settings JSON: pacing reads its quiet-hours override from them. */
+  campaignKind: string;
+  settingsJson: string;
   template: CompiledTemplate;
   from: string;
   fromAddress: string;
@@ -47,6 +50,7 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
       'campaigns.id as campaign_id',
       'campaigns.name as campaign_name',
       'campaigns.channel',
+      'campaigns.kind',
       'campaigns.audience',
       'campaigns.settings',
       'campaigns.from_email',
@@ -73,6 +77,8 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     channel: row.channel as Channel,
     audience: parseAudience(row.audience),
     settings: parseSettings(row.settings),
+    campaignKind: row.kind,
+    settingsJson: row.settings,
     template,
     from: formatAddress(row.from_name, row.from_email),
     fromAddress: row.from_email,

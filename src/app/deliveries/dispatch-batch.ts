@@ -192,10 +192,10 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
   }
   // Pacing (quiet hours in the recipient's zone, daily limits, domain throttles) decides last,
   // for the messages that would otherwise go now.
-  const paced = await gatePacing(deps, ctx, candidates, now);
+  const gate = await gatePacing(deps, ctx, candidates, now);
   const sendable: Sendable[] = [];
   for (const c of candidates) {
-    const held = paced.get(c.m.id);
+    const held = gate.held.get(c.m.id);
     if (held) notNow.push(deferOutcome(c.m.id, held.reason, held.until, held.detail));
     else sendable.push(c);
   }
@@ -252,6 +252,7 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
   if (next < groups.length) {
     const rest = groups.slice(next).flat().map((g) => g.m.id);
     await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });
+    await gate.release(rest);
     counts.released += rest.length;
   }
   return counts;

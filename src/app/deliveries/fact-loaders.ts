@@ -3,6 +3,8 @@
 import type { ConsentFact, SuppressionFact } from '../../core/decide-message.ts';
 import type { AppDeps } from '../deps.ts';
 import { loadConsentFacts } from '../consent/load-consent-facts.ts';
+import { loadPacingPolicy } from '../pacing/account-policy.ts';
+import { loadFrequencyCapped } from '../pacing/frequency-cap.ts';
 import { loadSuppressionFacts } from '../suppressions/load-suppression-facts.ts';
 
 export interface FactLoaders {
@@ -14,5 +16,10 @@ export interface FactLoaders {
 export const factLoaders: FactLoaders = {
   suppressions: (deps, accountId, channel, addresses, now) => loadSuppressionFacts(deps.store.db, accountId, channel, addresses, now.toISOString()),
   consent: (deps, accountId, contactIds, listIds) => loadConsentFacts(deps.store.db, accountId, contactIds, listIds),
-  frequencyCapped: async () => ({ capped: new Set(), cap: null }),
+  frequencyCapped: async (deps, accountId, contactIds, now) => {
+    const policy = await loadPacingPolicy(deps, accountId);
+    if (!policy.frequency_cap) return { capped: new Set(), cap: null };
+    const capped = await loadFrequencyCapped(deps.store.db, accountId, contactIds, policy, now);
+    return { capped, cap: { limit: policy.frequency_cap.max_messages, days: policy.frequency_cap.per_days } };
+  },
 };
