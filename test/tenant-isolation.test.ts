@@ -36,6 +36,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
     const doiContact = (await db.selectFrom('contacts').select('id').where('email', '=', `${MARK}4@example.com`).executeTakeFirstOrThrow()).id;
     const consentRequest = await api.call('POST', '/api/v1/consent-requests', { contact_id: doiContact, list_id: doiList.id });
     expect(consentRequest.status, JSON.stringify(consentRequest.json)).toBeLessThan(300);
+    const segment = (await api.call('POST', '/api/v1/segments', { name: `${MARK} segment`, rules: { all: [{ in_list: list.id }] } })).json;
     const suppression = (await api.call('POST', '/api/v1/suppressions', { channel: 'email', address: `${MARK}3@example.com` })).json;
     const domain = (await api.call('POST', '/api/v1/sender-domains', { domain: `${MARK}.example.com`, generate_dkim: true })).json;
     const imported = await api.app.inject({
@@ -55,7 +56,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -72,6 +73,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       imports: importId,
       outbox: caught.id,
       suppressions: suppression.id,
+      segments: segment.id,
       'consent-requests': consentRequest.json.id,
     };
     // The campaign actions that need a campaign in a particular state.
@@ -100,6 +102,9 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PUT /api/v1/account/profile': { company_name: 'B corp' },
       'PUT /api/v1/account/policy': { pacing: { timezone: 'Europe/Berlin' } },
       'POST /api/v1/consent-requests': { contact_id: doiContact, list_id: doiList.id },
+      'POST /api/v1/segments': { name: 'b segment', rules: { all: [{ in_list: list.id }] } },
+      'POST /api/v1/segments/count': { rules: { all: [{ in_list: list.id }] } },
+      'PUT /api/v1/segments/:id': { name: 'changed' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -108,6 +113,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/campaigns': 'template_id',
       'POST /api/v1/contacts/import': 'list_id',
       'POST /api/v1/consent-requests': 'contact_id',
+      'POST /api/v1/segments': 'rules.in_list',
+      'POST /api/v1/segments/count': 'rules.in_list',
     };
 
     const routes = buildRouteTable();

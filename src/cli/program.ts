@@ -7,6 +7,7 @@ import { registerContactCommands } from './commands/contacts.ts';
 import { registerListCommands } from './commands/lists.ts';
 import { registerOutboxCommands } from './commands/outbox.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerSegmentCommands } from './commands/segments.ts';
 import { registerSenderCommands } from './commands/senders.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSuppressionCommands } from './commands/suppressions.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerContactCommands(program);
   registerListCommands(program);
+  registerSegmentCommands(program);
   registerConsentCommands(program);
   registerTemplateCommands(program);
   registerCampaignCommands(program);

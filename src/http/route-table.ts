@@ -9,6 +9,7 @@ import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -19,6 +20,7 @@ export function buildRouteTable(): RouteDef[] {
     ...policyRoutes,
     ...contactRoutes,
     ...listRoutes,
+    ...segmentRoutes,
     ...consentRoutes,
     ...importRoutes,
     ...templateRoutes,

@@ -5,10 +5,15 @@ import { CHANNELS, type Channel } from '../../core/channels.ts';
 import { UNCERTAIN_POLICIES, type UncertainPolicy } from '../../core/message-status.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
+import { requireSegment } from '../segments/find-segment.ts';
 
 export interface CampaignAudience {
   list_ids: number[];
   exclude_list_ids: number[];
+  /** Only contacts matching this segment's rules (null: everyone in the lists). */
+  segment_id: number | null;
+  /** Contacts matching any of these segments are left out. */
+  exclude_segment_ids: number[];
 }
 
 export interface CampaignSettings {
@@ -31,7 +36,7 @@ export const DEFAULT_SETTINGS: CampaignSettings = { uncertain_policy: 'resend' }
 
 export function parseAudience(json: string): CampaignAudience {
   const a = JSON.parse(json) as Partial<CampaignAudience>;
-  return { list_ids: a.list_ids ?? [], exclude_list_ids: a.exclude_list_ids ?? [] };
+  return { list_ids: a.list_ids ?? [], exclude_list_ids: a.exclude_list_ids ?? [], segment_id: a.segment_id ?? null, exclude_segment_ids: a.exclude_segment_ids ?? [] };
 }
 
 export function parseSettings(json: string): CampaignSettings {
@@ -83,6 +88,10 @@ export async function validateCampaignInput(deps: AppDeps, actor: Actor, input: 
         });
       }
     }
+  }
+  if (input.audience?.segment_id) await requireSegment(db, actor.accountId, input.audience.segment_id, 'audience.segment_id');
+  for (const [i, id] of (input.audience?.exclude_segment_ids ?? []).entries()) {
+    await requireSegment(db, actor.accountId, id, `audience.exclude_segment_ids[${i}]`);
   }
   if (input.settings?.uncertain_policy !== undefined && !UNCERTAIN_POLICIES.includes(input.settings.uncertain_policy)) {
     throw invalid('settings.uncertain_policy', `uncertain_policy must be one of ${UNCERTAIN_POLICIES.join(', ')}`);

@@ -23,7 +23,7 @@ export async function createCampaign(deps: AppDeps, actor: Actor, input: Campaig
       from_email: checked.from_email ?? null,
       from_name: input.from_name ?? null,
       reply_to: checked.reply_to ?? null,
-      audience: JSON.stringify({ list_ids: input.audience?.list_ids ?? [], exclude_list_ids: input.audience?.exclude_list_ids ?? [] }),
+      audience: JSON.stringify(parseAudience(JSON.stringify(input.audience ?? {}))),
       settings: JSON.stringify({ ...DEFAULT_SETTINGS, ...input.settings }),
       scheduled_at: null,
       created_at: now,

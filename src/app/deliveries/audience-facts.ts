@@ -4,7 +4,8 @@
 import { emailAddressProblem, normalizePhone } from '../../core/address.ts';
 import { type Channel, addressFor } from '../../core/channels.ts';
 import type { ConsentFact, MessageFacts, MessageKind, SuppressionFact } from '../../core/decide-message.ts';
-import type { AudienceRow } from '../../store/queries/audience.ts';
+import type { SegmentRule } from '../../core/segment-rules.ts';
+import type { AudienceRow, AudienceSegments } from '../../store/queries/audience.ts';
 import type { CampaignAudience } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
 import { factLoaders } from './fact-loaders.ts';
@@ -14,6 +15,39 @@ export interface AudienceScope {
   channel: Channel;
   kind: MessageKind;
   audience: CampaignAudience;
+  /** The campaign's segment rules, compiled into the audience queries. */
+  segments: ScopeSegments;
+}
+
+export interface ScopeSegments extends AudienceSegments {
+  includeName: string | null;
+  excludeNames: string[];
+}
+
+/** The scope of a campaign's audience, with its segments' rules loaded (one query). */
+export async function audienceScope(deps: AppDeps, accountId: number, channel: Channel, audience: CampaignAudience): Promise<AudienceScope> {
+  const ids = [...(audience.segment_id ? [audience.segment_id] : []), ...audience.exclude_segment_ids];
+  const rows = ids.length
+    ? await deps.store.db.selectFrom('segments').select(['id', 'name', 'rules']).where('account_id', '=', accountId).where('id', 'in', ids).execute()
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const include = audience.segment_id ? byId.get(audience.segment_id) : undefined;
+  // A segment deleted after the campaign was saved matches nobody rather than everybody.
+  const nobody = { not: { all: [] } } as unknown as SegmentRule;
+  const excluded = audience.exclude_segment_ids.map((id) => byId.get(id));
+  return {
+    accountId,
+    channel,
+    kind: 'marketing',
+    audience,
+    segments: {
+      include: audience.segment_id ? (include ? (JSON.parse(include.rules) as SegmentRule) : nobody) : null,
+      includeName: include?.name ?? null,
+      exclude: excluded.filter((r) => r !== undefined).map((r) => JSON.parse(r.rules) as SegmentRule),
+      excludeNames: excluded.filter((r) => r !== undefined).map((r) => r.name),
+      now: deps.clock.now().toISOString(),
+    },
+  };
 }
 
 export type AudienceFactRow = AudienceRow & {
@@ -70,9 +104,9 @@ export function factsFor(scope: AudienceScope, row: AudienceFactRow, batch: Batc
     excluded_by_list: Number(row.excluded) === 1 ? { list_name: null } : null,
     excluded_by_segment:
       row.segment_excluded != null && Number(row.segment_excluded) === 1
-        ? { segment_name: null, exclusion: true }
+        ? { segment_name: scope.segments.excludeNames.join(' or ') || null, exclusion: true }
         : row.segment_match != null && Number(row.segment_match) === 0
-          ? { segment_name: null, exclusion: false }
+          ? { segment_name: scope.segments.includeName, exclusion: false }
           : null,
     suppression: address ? (batch.suppressions.get(address) ?? null) : null,
     subscription: { status: subscribed ? 'subscribed' : unconfirmed ? 'unconfirmed' : 'unsubscribed' },

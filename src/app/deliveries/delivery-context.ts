@@ -4,6 +4,7 @@ import type { Channel } from '../../core/channels.ts';
 import type { DkimKey } from '../../transports/email/email-transport.ts';
 import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
+import { type AudienceScope, audienceScope } from './audience-facts.ts';
 import { AppError } from '../errors.ts';
 import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
 import { compileTemplate } from '../templates/compile-template.ts';
@@ -21,6 +22,8 @@ export interface DeliveryContext {
   settings: CampaignSettings;
   /** campaigns.kind and the raw settings JSON: pacing reads its quiet-hours override from them. */
   campaignKind: string;
+  /** The audience with its segments' rules, loaded once per delivery. */
+  scope: AudienceScope;
   settingsJson: string;
   template: CompiledTemplate;
   from: string;
@@ -78,6 +81,7 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     audience: parseAudience(row.audience),
     settings: parseSettings(row.settings),
     campaignKind: row.kind,
+    scope: await audienceScope(deps, row.account_id, row.channel as Channel, parseAudience(row.audience)),
     settingsJson: row.settings,
     template,
     from: formatAddress(row.from_name, row.from_email),

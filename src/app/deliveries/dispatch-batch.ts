@@ -23,7 +23,7 @@ import type { AppDeps } from '../deps.ts';
 import { signToken } from '../links/signed-token.ts';
 import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
 import { renderContextFor } from '../templates/render-context.ts';
-import { type AudienceScope, factsFor, loadBatchFacts } from './audience-facts.ts';
+import { factsFor, loadBatchFacts } from './audience-facts.ts';
 import { gatePacing } from './pacing-gate.ts';
 import type { DeliveryContext } from './delivery-context.ts';
 
@@ -170,11 +170,12 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
       include: ctx.audience.list_ids,
       exclude: ctx.audience.exclude_list_ids,
       contactIds: [...new Set(claimed.map((m) => m.contact_id))],
+      segments: ctx.scope.segments,
     }),
   );
   const byContact = new Map(current.map((c) => [c.contact_id, c]));
   const now = deps.clock.now();
-  const scope: AudienceScope = { accountId: ctx.accountId, channel: ctx.channel, kind: 'marketing', audience: ctx.audience };
+  const scope = ctx.scope;
   const batch = await loadBatchFacts(deps, scope, current, now);
   const notNow: MessageOutcome[] = [];
   const candidates: Array<Sendable & { address: string }> = [];

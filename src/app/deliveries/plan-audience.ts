@@ -48,6 +48,7 @@ export async function planAudience(
         exclude: scope.audience.exclude_list_ids,
         afterId,
         upTo,
+        segments: scope.segments,
       }),
     );
     const batch = await loadBatchFacts(deps, scope, rows, deps.clock.now());

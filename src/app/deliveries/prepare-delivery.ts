@@ -7,7 +7,7 @@ import { insertMessages } from '../../store/queries/ledger.ts';
 import type { NewMessageRow } from '../../store/schema.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
-import type { AudienceScope } from './audience-facts.ts';
+import { audienceScope } from './audience-facts.ts';
 import { planAudience } from './plan-audience.ts';
 import { moveDelivery } from './delivery-status.ts';
 
@@ -27,7 +27,7 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
     .executeTakeFirstOrThrow();
   const audience = parseAudience(delivery.audience);
   const channel = delivery.channel as Channel;
-  const scope: AudienceScope = { accountId: delivery.account_id, channel, kind: 'marketing', audience };
+  const scope = await audienceScope(deps, delivery.account_id, channel, audience);
   const result: PrepareResult = { total: 0, queued: 0, skipped: 0 };
   const now = deps.clock.now().toISOString();
 

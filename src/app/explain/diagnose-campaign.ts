@@ -4,7 +4,7 @@ import { type FunnelStep, buildFunnel, summarizeFunnel } from '../../core/audien
 import type { Channel } from '../../core/channels.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { currentDeliveryId, loadCampaignRow } from '../campaigns/read-campaigns.ts';
-import type { AudienceScope } from '../deliveries/audience-facts.ts';
+import { type AudienceScope, audienceScope } from '../deliveries/audience-facts.ts';
 import { planAudience } from '../deliveries/plan-audience.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 
@@ -83,7 +83,7 @@ export async function diagnoseCampaign(deps: AppDeps, actor: Actor, campaignId: 
     funnel = buildFunnel({ total, byReason, pending });
   } else {
     source = 'dry_run';
-    const scope: AudienceScope = { accountId: actor.accountId, channel: campaign.channel as Channel, kind: 'marketing', audience };
+    const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience);
     const counts = await dryRunCounts(deps, scope);
     // In a dry run nothing is sent yet: "sent" shows what would go now.
     funnel = buildFunnel({ total: counts.total, byReason: counts.byReason, pending: 0 });

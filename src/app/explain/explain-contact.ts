@@ -8,7 +8,7 @@ import { audienceRecheckQuery } from '../../store/queries/audience.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { currentDeliveryId, loadCampaignRow } from '../campaigns/read-campaigns.ts';
 import { findContact } from '../contacts/get-contact.ts';
-import { type AudienceScope, factsFor, loadBatchFacts } from '../deliveries/audience-facts.ts';
+import { audienceScope, factsFor, loadBatchFacts } from '../deliveries/audience-facts.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 
 export interface ContactExplanation {
@@ -71,9 +71,9 @@ export async function explainContact(deps: AppDeps, actor: Actor, campaignId: nu
       until: null,
     };
   } else {
-    const scope: AudienceScope = { accountId: actor.accountId, channel, kind: 'marketing', audience };
+    const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience);
     const { rows } = await db.executeQuery(
-      audienceRecheckQuery(caps, { accountId: actor.accountId, include: audience.list_ids, exclude: audience.exclude_list_ids, contactIds: [contact.id] }),
+      audienceRecheckQuery(caps, { accountId: actor.accountId, include: audience.list_ids, exclude: audience.exclude_list_ids, contactIds: [contact.id], segments: scope.segments }),
     );
     const now = deps.clock.now();
     const batch = await loadBatchFacts(deps, scope, rows, now);

@@ -7,7 +7,7 @@ import { lintEmailHtml } from '../../core/template-lint.ts';
 import { getAccountProfile } from '../accounts/account-profile.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { loadCampaignRow } from '../campaigns/read-campaigns.ts';
-import type { AudienceScope } from '../deliveries/audience-facts.ts';
+import { audienceScope } from '../deliveries/audience-facts.ts';
 import { planAudience } from '../deliveries/plan-audience.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
@@ -134,7 +134,7 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
   if (audience.list_ids.length === 0) {
     items.push({ id: 'audience', status: 'blocking', title: 'Audience', detail: 'no list chosen', fix: { hint: 'choose at least one list', api: `PATCH /api/v1/campaigns/${campaignId} {"audience":{"list_ids":[…]}}`, cli: `herald campaigns update ${campaignId} --lists <ids>` } });
   } else {
-    const scope: AudienceScope = { accountId: actor.accountId, channel: campaign.channel as Channel, kind: 'marketing', audience };
+    const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience);
     let reachable = 0;
     // Stop at the first page that has someone to send to: the full funnel is only needed for a zero.
     await planAudience(deps, scope, async (page) => {

@@ -26,7 +26,12 @@ const campaignFields: Record<string, JsonSchema> = {
   audience: {
     type: 'object',
     additionalProperties: false,
-    properties: { list_ids: idList, exclude_list_ids: idList },
+    properties: {
+      list_ids: idList,
+      exclude_list_ids: idList,
+      segment_id: { type: ['integer', 'null'], minimum: 1, description: 'only contacts matching this segment' },
+      exclude_segment_ids: idList,
+    },
   },
   settings: {
     type: 'object',

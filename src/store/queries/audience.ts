@@ -4,6 +4,15 @@
 import { CompiledQuery } from 'kysely';
 import type { DialectCapabilities } from '../dialect-capabilities.ts';
 import type { ContactRow } from '../schema.ts';
+import type { SegmentRule } from '../../core/segment-rules.ts';
+import { compileSegmentRules } from './segment-sql.ts';
+
+/** The campaign's segment rules: contacts must match `include` (if any) and no `exclude`. */
+export interface AudienceSegments {
+  include: SegmentRule | null;
+  exclude: SegmentRule[];
+  now: string;
+}
 
 export interface AudienceRow {
   contact_id: number;
@@ -25,6 +34,21 @@ class Params {
   list(values: number[]): string {
     return values.map((v) => this.add(v)).join(',');
   }
+  /** A compiled segment fragment, its placeholders numbered after the parameters so far. */
+  segment(caps: DialectCapabilities, rules: SegmentRule, accountId: number, now: string): string {
+    const c = compileSegmentRules(rules, caps, { accountId, now, contactAlias: 'c', paramOffset: this.values.length });
+    this.values.push(...c.params);
+    return `(${c.sql})`;
+  }
+}
+
+/** segment_match / segment_excluded columns (1/0), or NULL when the campaign has no such rule. */
+function segmentColumns(p: Params, caps: DialectCapabilities, accountId: number, s: AudienceSegments | undefined): string {
+  const match = s?.include ? `CASE WHEN ${p.segment(caps, s.include, accountId, s.now)} THEN 1 ELSE 0 END` : 'NULL';
+  const excluded = s?.exclude.length
+    ? `CASE WHEN ${s.exclude.map((r) => p.segment(caps, r, accountId, s.now)).join(' OR ')} THEN 1 ELSE 0 END`
+    : 'NULL';
+  return `${match} AS segment_match, ${excluded} AS segment_excluded`;
 }
 
 function aggregates(p: Params, include: number[], exclude: number[]): string {
@@ -43,10 +67,10 @@ function aggregates(p: Params, include: number[], exclude: number[]): string {
  */
 export function audienceRangeQuery(
   caps: DialectCapabilities,
-  a: { accountId: number; include: number[]; exclude: number[]; afterId: number; upTo: number | null },
-): CompiledQuery<AudienceRow & { email: string | null; phone: string | null }> {
+  a: { accountId: number; include: number[]; exclude: number[]; afterId: number; upTo: number | null; segments?: AudienceSegments },
+): CompiledQuery<AudienceRow & { email: string | null; phone: string | null; segment_match: number | null; segment_excluded: number | null }> {
   const p = new Params(caps);
-  const select = aggregates(p, a.include, a.exclude);
+  const select = `${aggregates(p, a.include, a.exclude)}, ${segmentColumns(p, caps, a.accountId, a.segments)}`;
   const lists = p.list([...a.include, ...a.exclude]);
   const account = p.add(a.accountId);
   const after = p.add(a.afterId);
@@ -69,10 +93,10 @@ export function audienceRangeQuery(
  */
 export function audienceRecheckQuery(
   caps: DialectCapabilities,
-  a: { accountId: number; include: number[]; exclude: number[]; contactIds: number[] },
-): CompiledQuery<AudienceRow & ContactRow> {
+  a: { accountId: number; include: number[]; exclude: number[]; contactIds: number[]; segments?: AudienceSegments },
+): CompiledQuery<AudienceRow & ContactRow & { segment_match: number | null; segment_excluded: number | null }> {
   const p = new Params(caps);
-  const select = aggregates(p, a.include, a.exclude);
+  const select = `${aggregates(p, a.include, a.exclude)}, ${segmentColumns(p, caps, a.accountId, a.segments)}`;
   const lists = p.list([...a.include, ...a.exclude]);
   const account = p.add(a.accountId);
   const ids = p.list(a.contactIds);
