@@ -97,6 +97,8 @@ export function registerCampaignCommands(program: Command): void {
     .option('--reply-to <email>')
     .option('--lists <ids>', 'comma-separated list ids', intList('--lists'))
     .option('--exclude-lists <ids>', 'comma-separated list ids to exclude', intList('--exclude-lists'))
+    .option('--segment <id>', 'only contacts matching this segment', int('--segment'))
+    .option('--exclude-segments <ids>', 'comma-separated segment ids to exclude', intList('--exclude-segments'))
     .option('--uncertain-policy <policy>', 'resend | hold')
     .action(async (opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
@@ -106,7 +108,12 @@ export function registerCampaignCommands(program: Command): void {
           from_email: opts.from ?? null,
           from_name: opts.fromName ?? null,
           reply_to: opts.replyTo ?? null,
-          audience: { list_ids: opts.lists ?? [], exclude_list_ids: opts.excludeLists ?? [] },
+          audience: {
+            list_ids: opts.lists ?? [],
+            exclude_list_ids: opts.excludeLists ?? [],
+            segment_id: opts.segment ?? null,
+            exclude_segment_ids: opts.excludeSegments ?? [],
+          },
           settings: opts.uncertainPolicy ? { uncertain_policy: opts.uncertainPolicy } : undefined,
         });
         if (isJson(cmd)) return printJson(created);
@@ -121,11 +128,15 @@ export function registerCampaignCommands(program: Command): void {
     .option('--from-name <name>')
     .option('--lists <ids>', 'comma-separated list ids', intList('--lists'))
     .option('--exclude-lists <ids>', 'comma-separated list ids', intList('--exclude-lists'))
+    .option('--segment <id>', 'only contacts matching this segment ("none" to clear)')
+    .option('--exclude-segments <ids>', 'comma-separated segment ids to exclude', intList('--exclude-segments'))
     .action(async (id, opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
-        const audience: Record<string, number[]> = {};
+        const audience: Record<string, number[] | number | null> = {};
         if (opts.lists) audience.list_ids = opts.lists;
         if (opts.excludeLists) audience.exclude_list_ids = opts.excludeLists;
+        if (opts.segment) audience.segment_id = opts.segment === 'none' ? null : int('--segment')(opts.segment);
+        if (opts.excludeSegments) audience.exclude_segment_ids = opts.excludeSegments;
         const updated = await updateCampaign(deps, actor, int('id')(id), {
           name: opts.name,
           template_id: opts.template,
