@@ -9,6 +9,7 @@ import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
 const RECIPIENTS = 300;
@@ -41,7 +42,7 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describeEachDialect('crash safety (kill -9 during a send)', (get) => {
+describeEachDialect('real worker processes: kill -9, several workers, limits', (get) => {
   let sink: SmtpSink;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
@@ -129,5 +130,43 @@ describeEachDialect('crash safety (kill -9 during a send)', (get) => {
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     const rows = await env.store.db.selectFrom('messages').select(['status', 'possible_duplicate']).where('campaign_id', '=', campaign.id).execute();
     expect(rows.every((r) => r.status === 'sent' && r.possible_duplicate === 0)).toBe(true);
+  });
+
+  it('a daily limit holds across several worker processes; the rest waits for the next day', { timeout: 90_000 }, async () => {
+    const env = get();
+    const accountId = await seedAccount(env.deps, 'Limited');
+    const actor: Actor = { accountId, role: 'owner', label: 'test' };
+    const realClock = { ...env.deps, clock: { now: () => new Date() } };
+    await updatePacingPolicy(realClock, actor, { timezone: 'Europe/Berlin', daily_limit: { email: 100 } });
+    const list = await seedList(env.store.db, accountId, 'All');
+    const template = await seedTemplate(env.store.db, accountId);
+    await seedContacts(
+      env.store.db,
+      accountId,
+      Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `limit${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
+    );
+    const campaign = await createCampaign(env.deps, actor, { name: 'Limited', template_id: template, from_email: 'a@limit.example.com', audience: { list_ids: [list] } });
+    await sendCampaign(realClock, actor, campaign.id);
+    const before = sink.count();
+    const workers = [startWorker(env.url, sink.url), startWorker(env.url, sink.url), startWorker(env.url, sink.url)];
+    children.push(...workers);
+    const db = env.store.db;
+    const byStatus = async () => {
+      const rows = await db.selectFrom('messages').select(['status', 'reason', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', '=', campaign.id).groupBy(['status', 'reason']).execute();
+      return Object.fromEntries(rows.map((r) => [`${r.status}${r.reason ? `:${r.reason}` : ''}`, Number(r.n)]));
+    };
+    await waitFor('the limit to be reached and the rest deferred', async () => {
+      const s = await byStatus();
+      return (s.sent ?? 0) + (s['deferred:daily_limit'] ?? 0) === RECIPIENTS;
+    }, 60_000);
+    for (const w of workers) w.kill('SIGTERM');
+    expect(await byStatus()).toEqual({ sent: 100, 'deferred:daily_limit': RECIPIENTS - 100 });
+    expect(sink.count() - before).toBe(100);
+    // They wait for the next midnight in the account's time zone.
+    const next = await db.selectFrom('messages').select('next_attempt_at').distinct().where('campaign_id', '=', campaign.id).where('status', '=', 'deferred').execute();
+    expect(next).toHaveLength(1);
+    const berlinMidnight = new Date(next[0].next_attempt_at!);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(berlinMidnight)).toBe('00:00');
+    expect(berlinMidnight.getTime()).toBeGreaterThan(Date.now());
   });
 });
