@@ -14,6 +14,10 @@ import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
+import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
+import { explainContact } from '../src/app/explain/explain-contact.ts';
+
+const explainWhy = (env: TestEnv, actor: Actor, campaignId: number, contact: string) => explainContact(env.deps, actor, campaignId, contact);
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
@@ -226,5 +230,43 @@ describeEachDialect('delivery through the ledger', (get) => {
     expect(stats).toMatchObject({ status: 'completed', sent: 6, possible_duplicates: 2 });
     const flagged = await listCampaignMessages(env.deps, actor, campaign.id, { limit: 10, possible_duplicate: true });
     expect(flagged.items.map((m) => m.id).sort()).toEqual(claimed.slice(0, 2).map((m) => m.id).sort());
+  });
+
+  it('holds one-off messages in quiet hours in the recipient’s zone and sends them over the morning ramp', async () => {
+    const env = get();
+    const { accountId, actor, list, template, worker } = await setup(env);
+    await updatePacingPolicy(env.deps, actor, { timezone: 'Europe/Berlin', quiet_hours: { apply_to_one_off: true, start: '21:00', end: '09:00', ramp_minutes: 60 } });
+    const [berlin, tokyo] = await seedContacts(env.store.db, accountId, [
+      { email: 'night-berlin@example.com', lists: [[list, 'subscribed']] },
+      { email: 'day-tokyo@example.com', lists: [[list, 'subscribed']] },
+    ]);
+    await env.store.db.updateTable('contacts').set({ timezone: 'Asia/Tokyo' }).where('id', '=', tokyo).execute();
+    // 22:30 in Berlin (CET, UTC+1) is 06:30 the next morning in Tokyo — quiet there too until 09:00.
+    env.clock.set('2026-03-02T21:30:00.000Z');
+    const campaign = await createCampaign(env.deps, actor, { name: 'Night', template_id: template, from_email: 'a@studio.example.com', audience: { list_ids: [list] } });
+    await sendCampaign(env.deps, actor, campaign.id);
+    await runUntilIdle(worker);
+    let rows = (await listCampaignMessages(env.deps, actor, campaign.id, { limit: 10 })).items;
+    const row = (id: number) => rows.find((r) => r.contact_id === id)!;
+    expect(row(berlin)).toMatchObject({ status: 'deferred', reason: 'quiet_hours', attempts: 0 });
+    expect(row(tokyo)).toMatchObject({ status: 'deferred', reason: 'quiet_hours' });
+    // Berlin's window ends at 08:00Z, Tokyo's at 00:00Z; each goes within the hour's ramp after it.
+    const berlinAt = Date.parse(row(berlin).next_attempt_at!);
+    expect(berlinAt).toBeGreaterThanOrEqual(Date.parse('2026-03-03T08:00:00.000Z'));
+    expect(berlinAt).toBeLessThan(Date.parse('2026-03-03T09:00:00.000Z'));
+    const tokyoAt = Date.parse(row(tokyo).next_attempt_at!);
+    expect(tokyoAt).toBeGreaterThanOrEqual(Date.parse('2026-03-03T00:00:00.000Z'));
+    expect(tokyoAt).toBeLessThan(Date.parse('2026-03-03T01:00:00.000Z'));
+    const why = await explainWhy(env, actor, campaign.id, 'night-berlin@example.com');
+    expect(why.summary).toMatch(/^Waiting until 2026-03-03T08:.*: quiet_hours/);
+
+    env.clock.set('2026-03-03T01:00:00.000Z');
+    await runUntilIdle(worker);
+    rows = (await listCampaignMessages(env.deps, actor, campaign.id, { limit: 10 })).items;
+    expect(row(tokyo).status).toBe('sent');
+    expect(row(berlin).status).toBe('deferred');
+    env.clock.set('2026-03-03T09:00:00.000Z');
+    await runUntilIdle(worker);
+    expect((await campaignStats(env.deps, actor, campaign.id))).toMatchObject({ status: 'completed', sent: 2 });
   });
 });
