@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
@@ -168,5 +169,9 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
     const berlinMidnight = new Date(next[0].next_attempt_at!);
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(berlinMidnight)).toBe('00:00');
     expect(berlinMidnight.getTime()).toBeGreaterThan(Date.now());
+    // The projection carries the rest over: 100 a day means the last ones go the day after tomorrow.
+    const stats = await campaignStats(realClock, actor, campaign.id);
+    expect(stats.projected_finish_at).not.toBeNull();
+    expect(Date.parse(stats.projected_finish_at!)).toBeGreaterThan(berlinMidnight.getTime() + 86_400_000 - 3_600_000);
   });
 });

@@ -1,6 +1,11 @@
 // Live numbers of a campaign's current delivery, straight from the ledger (no hourly job): how
 // many rows are in each state, each reason with its count and meaning, progress and pace.
+import type { Channel } from '../../core/channels.ts';
+import { effectiveQuietHours } from '../../core/pacing/effective-quiet-hours.ts';
+import { projectFinish } from '../../core/pacing/project-finish.ts';
 import { REASONS, type Reason } from '../../core/reasons.ts';
+import { loadPacingPolicy } from '../pacing/account-policy.ts';
+import { readAccountLimits } from '../pacing/read-limits.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { currentDeliveryId, loadCampaignRow } from './read-campaigns.ts';
 
@@ -29,6 +34,8 @@ export interface CampaignStats {
   by_reason: Array<{ reason: string; status: string; count: number; meaning: string }>;
   progress: number;
   sent_last_minute: number;
+  sent_last_hour: number;
+  /** At the last hour's pace, held back by the daily limit (carry-over) and quiet hours. */
   projected_finish_at: string | null;
 }
 
@@ -52,6 +59,7 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
     by_reason: [],
     progress: 0,
     sent_last_minute: 0,
+    sent_last_hour: 0,
     projected_finish_at: null,
   };
   if (deliveryId === null) return empty;
@@ -97,8 +105,31 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
     .where('sent_at', '>=', minuteAgo)
     .executeTakeFirstOrThrow();
   s.sent_last_minute = Number(recent.n);
-  if (s.to_send > 0 && s.sent_last_minute > 0) {
-    s.projected_finish_at = new Date(now.getTime() + (s.to_send / s.sent_last_minute) * 60_000).toISOString();
+  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const lastHour = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('delivery_id', '=', deliveryId)
+    .where('status', '=', 'sent')
+    .where('sent_at', '>=', hourAgo)
+    .executeTakeFirstOrThrow();
+  s.sent_last_hour = Number(lastHour.n);
+  if (s.to_send > 0 && s.sent_last_hour > 0) {
+    const policy = await loadPacingPolicy(deps, actor.accountId);
+    const channel = campaign.channel as Channel;
+    const limits = await readAccountLimits(deps, actor);
+    const today = limits.channels.find((c) => c.channel === channel);
+    const quiet = effectiveQuietHours(policy, campaign.settings, campaign.kind);
+    const finish = projectFinish({
+      toSend: s.to_send,
+      sentLastHour: s.sent_last_hour,
+      dailyRemaining: today?.remaining_today ?? null,
+      dailyLimit: today?.effective_limit ?? null,
+      now,
+      zone: policy.timezone,
+      quietWindow: quiet,
+    });
+    s.projected_finish_at = finish?.toISOString() ?? null;
   }
   return s;
 }
