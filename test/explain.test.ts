@@ -59,6 +59,21 @@ describeEachDialect('pre-flight, diagnosis and why', (get) => {
       expect(diagnosis).toMatchObject({ source: 'dry_run', summary: items.audience.detail });
       expect(diagnosis.funnel[1]).toMatchObject({ stage: 'after_exclusions', count: 0, lost: [{ reason: 'excluded_by_list', count: 1 }] });
 
+      // Campaign quiet hours: an impossible window is refused by field; a launch inside the window warns.
+      const impossible = await call('PATCH', `/api/v1/campaigns/${blocked.id}`, { settings: { quiet_hours: { start: '21:00', end: '21:00' } } });
+      expect(impossible.status).toBe(422);
+      expect(impossible.json.error.field).toMatch(/^settings\.quiet_hours/);
+      expect((await call('PATCH', `/api/v1/campaigns/${blocked.id}`, { settings: { quiet_hours: { apply_to_one_off: true } } })).status).toBe(200);
+      env.clock.set('2026-03-02T22:30:00.000Z');
+      const night = (await call('GET', `/api/v1/campaigns/${blocked.id}/preflight`)).json;
+      const schedule = night.items.find((i: any) => i.id === 'schedule');
+      expect(schedule).toMatchObject({ status: 'warning' });
+      expect(schedule.detail).toContain('inside quiet hours 21:00–09:00 (UTC)');
+      env.clock.set('2026-03-02T10:00:00.000Z');
+      // The double opt-in expiry is an account setting, checked by field.
+      expect((await call('PUT', '/api/v1/account/profile', { consent_expiry_hours: 0 })).status).toBe(400);
+      expect((await call('PUT', '/api/v1/account/profile', { consent_expiry_hours: 48 })).json.consent_expiry_hours).toBe(48);
+
       // Fix the profile; a campaign with a segment and an exclusion segment goes out.
       expect((await call('PUT', '/api/v1/account/profile', { company_name: 'Studio', phone: '+49 30 1234567', postal_address: 'Hauptstraße 1, Berlin' })).status).toBe(200);
       const noPhotos = (await call('POST', '/api/v1/segments', { name: 'Without available photos', rules: { all: [{ attribute: 'available_photos', op: 'lte', value: 0 }] } })).json;

@@ -18,7 +18,7 @@ import { buildRouteTable } from '../src/http/route-table.ts';
 import { buildServer } from '../src/http/server.ts';
 import { compileSegmentRules } from '../src/store/queries/segment-sql.ts';
 import { describeEachDialect } from './support/dialects.ts';
-import { seedList } from './support/seed.ts';
+import { seedContacts, seedList } from './support/seed.ts';
 
 const N = 300;
 const NOW = '2026-03-02T10:00:00.000Z';
@@ -332,16 +332,30 @@ describeEachDialect('segments', (get, dialect) => {
     expect((await call('GET', `/api/v1/campaigns/${campaign.id}/audience.csv`, undefined, otherKey)).status).toBe(404);
   });
 
-  it('a campaign without a delivery has no audience to export yet (409)', async () => {
+  it('before a send, exports a dry run of the decision for every contact of the audience', async () => {
     const T = '2026-02-01T00:00:00.000Z';
-    const c = await get()
-      .store.db.insertInto('campaigns')
-      .values({ account_id: actor.accountId, name: 'Draft', channel: 'email', kind: 'one-off', status: 'draft', template_id: null, from_email: null, from_name: null, reply_to: null, audience: '{"list_ids":[]}', scheduled_at: null, created_at: T, updated_at: T })
+    const { store, deps } = get();
+    // Its own account, so the other tests' counts stay as they are.
+    const dry: Actor = { accountId: await createAccount(deps, { name: 'Dry run' }), role: 'owner', label: 'test' };
+    const list = await seedList(store.db, dry.accountId, 'Dry run list');
+    const [yes, no] = await seedContacts(store.db, dry.accountId, [
+      { email: 'dry-yes@example.com', lists: [[list, 'subscribed']] },
+      { email: 'dry-no@example.com', lists: [[list, 'unsubscribed']] },
+    ]);
+    const c = await store.db
+      .insertInto('campaigns')
+      .values({ account_id: dry.accountId, name: 'Draft', channel: 'email', kind: 'one-off', status: 'draft', template_id: null, from_email: null, from_name: null, reply_to: null, audience: JSON.stringify({ list_ids: [list] }), scheduled_at: null, created_at: T, updated_at: T })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const res = await call('GET', `/api/v1/campaigns/${c.id}/audience.csv`);
-    expect(res.status).toBe(409);
-    expect(res.json.error.message).toContain('send or preview it first');
+    let csv = '';
+    await exportCampaignAudienceCsv(deps, dry, c.id, (chunk) => {
+      csv += chunk;
+    });
+    expect(csv.trim().split(/\r?\n/)).toEqual([
+      'contact_id,email,status,reason,reason_meaning',
+      `${yes},dry-yes@example.com,would_send,,`,
+      `${no},dry-no@example.com,would_skip,unsubscribed,${REASONS.unsubscribed}`,
+    ]);
   });
 
   it('exports every matching contact in pages with a header and the attribute columns', async () => {

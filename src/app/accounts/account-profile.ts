@@ -5,6 +5,7 @@
 import type { Actor, AppDeps } from '../deps.ts';
 import { invalid } from '../errors.ts';
 import { normalizeEmail, normalizePhone } from '../../core/address.ts';
+import { consentSettings } from '../../core/consent-settings.ts';
 import { readAccountSettings, updateAccountSettings } from './account-settings.ts';
 
 export interface CompanyProfile {
@@ -22,6 +23,8 @@ export interface BillingState {
 export interface AccountProfile {
   profile: CompanyProfile;
   billing: BillingState;
+  /** How long a double opt-in confirmation request stays open (hours). */
+  consent_expiry_hours: number;
 }
 
 const EMPTY: CompanyProfile = { company_name: null, phone: null, postal_address: null, default_from_email: null };
@@ -30,7 +33,8 @@ export function profileOf(settings: Record<string, unknown>): AccountProfile {
   const p = { ...EMPTY, ...((settings.profile as Partial<CompanyProfile>) ?? {}) };
   if (typeof settings.default_from_email === 'string') p.default_from_email = settings.default_from_email;
   const b = (settings.billing as Partial<BillingState>) ?? {};
-  return { profile: p, billing: { provider: 'self-hosted', verified: b.verified ?? true } };
+  const consent = consentSettings(JSON.stringify(settings));
+  return { profile: p, billing: { provider: 'self-hosted', verified: b.verified ?? true }, consent_expiry_hours: consent.expiry_hours };
 }
 
 export async function getAccountProfile(deps: AppDeps, actor: Actor): Promise<AccountProfile> {
@@ -40,7 +44,7 @@ export async function getAccountProfile(deps: AppDeps, actor: Actor): Promise<Ac
 export async function updateAccountProfile(
   deps: AppDeps,
   actor: Actor,
-  input: Partial<CompanyProfile> & { billing_verified?: boolean },
+  input: Partial<CompanyProfile> & { billing_verified?: boolean; consent_expiry_hours?: number },
 ): Promise<AccountProfile> {
   const current = await getAccountProfile(deps, actor);
   const next: CompanyProfile = { ...current.profile };
@@ -63,10 +67,15 @@ export async function updateAccountProfile(
     }
   }
   const billing = { provider: 'self-hosted' as const, verified: input.billing_verified ?? current.billing.verified };
+  if (input.consent_expiry_hours !== undefined) {
+    const check = consentSettings(JSON.stringify({ consent_expiry_hours: input.consent_expiry_hours }));
+    if (check.problems.length) throw invalid('consent_expiry_hours', check.problems[0]);
+  }
   const settings = await updateAccountSettings(deps, actor.accountId, {
     profile: next,
     billing,
     default_from_email: next.default_from_email,
+    ...(input.consent_expiry_hours !== undefined ? { consent_expiry_hours: input.consent_expiry_hours } : {}),
   });
   return profileOf(settings);
 }

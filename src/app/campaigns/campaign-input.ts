@@ -3,6 +3,7 @@
 import { normalizeEmail } from '../../core/address.ts';
 import { CHANNELS, type Channel } from '../../core/channels.ts';
 import { UNCERTAIN_POLICIES, type UncertainPolicy } from '../../core/message-status.ts';
+import { validateQuietHoursFields } from '../../core/pacing/pacing-policy.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { requireSegment } from '../segments/find-segment.ts';
@@ -19,6 +20,8 @@ export interface CampaignAudience {
 export interface CampaignSettings {
   /** What to do with messages whose hand-off was under way when a worker died (E3). */
   uncertain_policy: UncertainPolicy;
+  /** This campaign's quiet hours, over the account's (partial: start, end, enabled, apply_to_one_off, ramp_minutes). */
+  quiet_hours?: Record<string, unknown>;
 }
 
 export interface CampaignInput {
@@ -92,6 +95,10 @@ export async function validateCampaignInput(deps: AppDeps, actor: Actor, input: 
   if (input.audience?.segment_id) await requireSegment(db, actor.accountId, input.audience.segment_id, 'audience.segment_id');
   for (const [i, id] of (input.audience?.exclude_segment_ids ?? []).entries()) {
     await requireSegment(db, actor.accountId, id, `audience.exclude_segment_ids[${i}]`);
+  }
+  if (input.settings?.quiet_hours !== undefined) {
+    const problems = validateQuietHoursFields(input.settings.quiet_hours as Record<string, unknown>, 'settings.quiet_hours');
+    if (problems.length) throw invalid(problems[0].field, `${problems[0].field}: ${problems[0].message}`, problems);
   }
   if (input.settings?.uncertain_policy !== undefined && !UNCERTAIN_POLICIES.includes(input.settings.uncertain_policy)) {
     throw invalid('settings.uncertain_policy', `uncertain_policy must be one of ${UNCERTAIN_POLICIES.join(', ')}`);

@@ -3,7 +3,10 @@
 // refused with this checklist. The dashboard shows blocking items as red panels and warnings as
 // yellow ones.
 import type { Channel } from '../../core/channels.ts';
+import { effectiveQuietHours } from '../../core/pacing/effective-quiet-hours.ts';
+import { quietHoursEnd } from '../../core/pacing/quiet-hours.ts';
 import { lintEmailHtml } from '../../core/template-lint.ts';
+import { loadPacingPolicy } from '../pacing/account-policy.ts';
 import { getAccountProfile } from '../accounts/account-profile.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { loadCampaignRow } from '../campaigns/read-campaigns.ts';
@@ -152,11 +155,23 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
   items.push({ id: 'budget', status: 'ok', title: 'Budget', detail: campaign.channel === 'email' ? 'email is not paid per message; no budget needed' : 'no budget rule for this channel yet', fix: null });
 
   const at = options.at ?? (campaign.scheduled_at ? new Date(campaign.scheduled_at) : null);
-  items.push(
-    at && at.getTime() < deps.clock.now().getTime() - 60_000 && campaign.status !== 'scheduled'
-      ? { id: 'schedule', status: 'warning', title: 'Schedule', detail: `${at.toISOString()} is in the past: it sends at once`, fix: { hint: 'choose a time in the future, or send now' } }
-      : { id: 'schedule', status: 'ok', title: 'Schedule', detail: at ? `sends at ${at.toISOString()}` : 'sends as soon as it is launched', fix: null },
-  );
+  const policy = await loadPacingPolicy(deps, actor.accountId);
+  const quiet = effectiveQuietHours(policy, campaign.settings, campaign.kind);
+  const start = at && at.getTime() > deps.clock.now().getTime() ? at : deps.clock.now();
+  const quietEnd = quiet ? quietHoursEnd(start, policy.timezone, quiet) : null;
+  if (at && at.getTime() < deps.clock.now().getTime() - 60_000 && campaign.status !== 'scheduled') {
+    items.push({ id: 'schedule', status: 'warning', title: 'Schedule', detail: `${at.toISOString()} is in the past: it sends at once`, fix: { hint: 'choose a time in the future, or send now' } });
+  } else if (quiet && quietEnd) {
+    items.push({
+      id: 'schedule',
+      status: 'warning',
+      title: 'Schedule',
+      detail: `${at ? `sends at ${start.toISOString()}` : 'sends now'}, inside quiet hours ${quiet.start}–${quiet.end} (${policy.timezone}): messages wait until the window ends in each recipient's time zone (here ${quietEnd.toISOString()})`,
+      fix: { hint: `schedule it after ${quiet.end}`, api: `POST /api/v1/campaigns/${campaignId}/send {"at": "…"}`, cli: `herald campaigns send ${campaignId} --at <time>` },
+    });
+  } else {
+    items.push({ id: 'schedule', status: 'ok', title: 'Schedule', detail: at ? `sends at ${at.toISOString()}` : 'sends as soon as it is launched', fix: null });
+  }
 
   const blocking = items.filter((i) => i.status === 'blocking').length;
   return { campaign_id: campaignId, ready: blocking === 0, blocking, warnings: items.filter((i) => i.status === 'warning').length, items };

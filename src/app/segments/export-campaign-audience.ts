@@ -1,9 +1,14 @@
 // CSV export of a campaign's audience as its ledger recorded it: every contact of the latest
 // delivery with the message status, the reason and what the reason means (F1.2, E1). Streams
-// pages of 5,000 ledger rows in id order.
+// pages of 5,000 ledger rows in id order. Before the first send it exports a dry run instead.
 import { REASONS, isReason } from '../../core/reasons.ts';
 import type { Actor, AppDeps } from '../deps.ts';
-import { AppError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
+import type { Channel } from '../../core/channels.ts';
+import { parseAudience } from '../campaigns/campaign-input.ts';
+import { loadCampaignRow } from '../campaigns/read-campaigns.ts';
+import { audienceScope } from '../deliveries/audience-facts.ts';
+import { planAudience } from '../deliveries/plan-audience.ts';
 import { csvLine } from './csv-line.ts';
 import { type CsvExport, EXPORT_PAGE_SIZE } from './export-segment-csv.ts';
 
@@ -27,9 +32,7 @@ export async function openCampaignAudienceExport(deps: AppDeps, actor: Actor, ca
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!delivery) {
-    throw new AppError('invalid_state', `campaign ${campaignId} has no delivery yet, so it has no recorded audience: send or preview it first`, 'id');
-  }
+  if (!delivery) return dryRunExport(deps, actor, campaignId);
   const deliveryId = Number(delivery.id);
   return {
     filename: `campaign-${campaignId}-delivery-${deliveryId}-audience.csv`,
@@ -61,6 +64,33 @@ export async function openCampaignAudienceExport(deps: AppDeps, actor: Actor, ca
         after = Number(page[page.length - 1].id);
         if (page.length < EXPORT_PAGE_SIZE) break;
       }
+      return { rows };
+    },
+  };
+}
+
+/**
+ * Before a send there is no ledger: export what the decision says today for every contact of the
+ * audience (a dry run of the same code path the preparation uses; nothing is written).
+ */
+async function dryRunExport(deps: AppDeps, actor: Actor, campaignId: number): Promise<CsvExport> {
+  const campaign = await loadCampaignRow(deps, actor, campaignId);
+  const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, parseAudience(campaign.audience));
+  return {
+    filename: `campaign-${campaignId}-audience-dry-run.csv`,
+    async run(write) {
+      await write(csvLine(COLUMNS));
+      let rows = 0;
+      await planAudience(deps, scope, async (page) => {
+        let chunk = '';
+        for (const { row, decision } of page) {
+          const status = decision.kind === 'send' ? 'would_send' : decision.kind === 'defer' ? 'would_wait' : 'would_skip';
+          const reason = decision.kind === 'send' ? null : decision.reason;
+          chunk += csvLine([row.contact_id, row.email, status, reason, reason ? REASONS[reason] : '']);
+        }
+        rows += page.length;
+        await write(chunk);
+      });
       return { rows };
     },
   };

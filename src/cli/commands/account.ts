@@ -14,6 +14,7 @@ export function registerAccountCommands(program: Command): void {
     .option('--from <email>', 'default sender address for system messages')
     .option('--billing-verified', 'mark the payment account verified')
     .option('--billing-unverified', 'block sending until the payment account is verified')
+    .option('--consent-expiry-hours <hours>', 'how long a double opt-in request stays open', (v) => Number(v))
     .action(async (opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const r = await updateAccountProfile(deps, actor, {
@@ -22,6 +23,7 @@ export function registerAccountCommands(program: Command): void {
           postal_address: opts.address,
           default_from_email: opts.from,
           billing_verified: opts.billingVerified ? true : opts.billingUnverified ? false : undefined,
+          consent_expiry_hours: opts.consentExpiryHours,
         });
         printJson(r);
       }),

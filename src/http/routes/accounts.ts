@@ -60,6 +60,7 @@ export const accountRoutes: RouteDef[] = [
           postal_address: { type: ['string', 'null'], maxLength: 500 },
           default_from_email: { type: ['string', 'null'], maxLength: 254 },
           billing_verified: { type: 'boolean' },
+          consent_expiry_hours: { type: 'integer', minimum: 1, description: 'how long a double opt-in request stays open' },
         },
       },
     },

@@ -42,6 +42,18 @@ const campaignFields: Record<string, JsonSchema> = {
         enum: ['resend', 'hold'],
         description: 'Messages whose hand-off was under way when a worker died: send again (flagged possible_duplicate) or hold as uncertain.',
       },
+      quiet_hours: {
+        type: 'object',
+        additionalProperties: false,
+        description: "This campaign's quiet hours over the account's; in the recipient's time zone.",
+        properties: {
+          enabled: { type: 'boolean' },
+          start: { type: 'string', pattern: '^\\d{2}:\\d{2}$' },
+          end: { type: 'string', pattern: '^\\d{2}:\\d{2}$' },
+          apply_to_one_off: { type: 'boolean' },
+          ramp_minutes: { type: 'integer', minimum: 0, maximum: 720 },
+        },
+      },
     },
   },
 };
