@@ -3,7 +3,7 @@
 import pino from 'pino';
 import type { Command } from 'commander';
 import type { Actor, AppDeps } from '../app/deps.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
 import { openApp } from '../app/open-app.ts';
 import { loadConfig } from '../config/load-config.ts';
 
@@ -60,4 +60,16 @@ export function reportCliError(err: unknown): number {
   }
   process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
   return 1;
+}
+
+/** Whether the global --json option is set. */
+export function wantsJson(cmd: Command): boolean {
+  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
+}
+
+/** Parses a positive whole number given on the command line; the error names the option. */
+export function positiveInt(value: string, field: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
+  return n;
 }

@@ -9,19 +9,10 @@ import { getCampaign, listCampaigns } from '../../app/campaigns/read-campaigns.t
 import { sendCampaign } from '../../app/campaigns/send-campaign.ts';
 import { createCampaign, updateCampaign } from '../../app/campaigns/write-campaign.ts';
 import type { Actor, AppDeps } from '../../app/deps.ts';
-import { AppError } from '../../app/errors.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
-const int = (field: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('invalid_input', `${field} must be a positive whole number, got "${v}"`, field);
-  return n;
-};
+const int = (field: string) => (v: string) => positiveInt(v, field);
 const intList = (field: string) => (v: string) => v.split(',').filter(Boolean).map(int(field));
-
-function isJson(cmd: Command): boolean {
-  return Boolean(cmd.optsWithGlobals().json);
-}
 
 async function printStats(deps: AppDeps, actor: Actor, id: number, json: boolean) {
   const s = await campaignStats(deps, actor, id);
@@ -84,7 +75,7 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const page = await listCampaigns(deps, actor, { limit: 100, status: opts.status });
-        if (isJson(cmd)) return printJson(page);
+        if (wantsJson(cmd)) return printJson(page);
         printTable(page.items as unknown as Record<string, unknown>[], ['id', 'name', 'status', 'channel', 'template_id', 'from_email', 'scheduled_at']);
       }),
     );
@@ -116,7 +107,7 @@ export function registerCampaignCommands(program: Command): void {
           },
           settings: opts.uncertainPolicy ? { uncertain_policy: opts.uncertainPolicy } : undefined,
         });
-        if (isJson(cmd)) return printJson(created);
+        if (wantsJson(cmd)) return printJson(created);
         process.stdout.write(`created campaign ${created.id} (${created.status})\n`);
       }),
     );
@@ -180,7 +171,7 @@ export function registerCampaignCommands(program: Command): void {
   }
 
   c.command('stats <id>').action(async (id, _opts, cmd) =>
-    withApp(cmd, ({ deps, actor }) => printStats(deps, actor, int('id')(id), isJson(cmd))),
+    withApp(cmd, ({ deps, actor }) => printStats(deps, actor, int('id')(id), wantsJson(cmd))),
   );
 
   c.command('messages <id>')
@@ -199,7 +190,7 @@ export function registerCampaignCommands(program: Command): void {
           limit: opts.limit,
           after: opts.after,
         });
-        if (isJson(cmd)) return printJson(page);
+        if (wantsJson(cmd)) return printJson(page);
         printTable(page.items as unknown as Record<string, unknown>[], ['id', 'contact_id', 'address', 'status', 'reason', 'attempts', 'response']);
         if (page.next_after) process.stdout.write(`… more: --after ${page.next_after}\n`);
       }),

@@ -1,19 +1,8 @@
 // `herald consent …`: the double opt-in confirmation requests and the evidence of each answer.
 import type { Command } from 'commander';
 import { getConsentRequest, listConsentRequests } from '../../app/consent/read-consent-requests.ts';
-import { invalid } from '../../app/errors.ts';
 import { resolveList } from '../../app/lists/find-list.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 export function registerConsentCommands(program: Command): void {
   const consent = program.command('consent').description('double opt-in confirmation requests');

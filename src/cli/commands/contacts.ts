@@ -10,17 +10,7 @@ import { invalid } from '../../app/errors.ts';
 import type { ImportJobView } from '../../app/imports/import-job-view.ts';
 import { importContactsCsv } from '../../app/imports/import-contacts-csv.ts';
 import { resolveList } from '../../app/lists/find-list.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 

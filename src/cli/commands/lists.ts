@@ -1,22 +1,11 @@
 // `herald lists …`: list, create, show and delete lists (named by id or by name).
 import type { Command } from 'commander';
-import { invalid } from '../../app/errors.ts';
 import { deleteList } from '../../app/lists/delete-list.ts';
 import { resolveList } from '../../app/lists/find-list.ts';
 import { listMembers } from '../../app/lists/list-members.ts';
 import { getList, listLists } from '../../app/lists/read-lists.ts';
 import { createList } from '../../app/lists/save-list.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 export function registerListCommands(program: Command): void {
   const lists = program.command('lists').description('lists of contacts and their subscriptions');

@@ -5,17 +5,7 @@ import { invalid } from '../../app/errors.ts';
 import { clearOutbox } from '../../app/outbox/clear-outbox.ts';
 import { getCaughtMessage, getCaughtMessageRaw } from '../../app/outbox/get-caught-message.ts';
 import { listCaughtMessages } from '../../app/outbox/list-caught-messages.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;

@@ -12,17 +12,7 @@ import { deleteSegment } from '../../app/segments/delete-segment.ts';
 import { countSegment, previewSegment } from '../../app/segments/match-segment.ts';
 import { getSegment, listSegments } from '../../app/segments/read-segments.ts';
 import { createSegment } from '../../app/segments/save-segment.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 /** Rules from --rules '<json>' or --rules-file f.json (exactly one). */
 function readRules(opts: { rules?: string; rulesFile?: string }): unknown {

@@ -7,11 +7,7 @@ import { deleteSenderDomain } from '../../app/sender-domains/delete-sender-domai
 import { getSenderDomain, listSenderDomains } from '../../app/sender-domains/read-sender-domains.ts';
 import { rotateDkimKey } from '../../app/sender-domains/rotate-dkim-key.ts';
 import type { SenderDomainView } from '../../app/sender-domains/sender-domain-view.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
+import { printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 function positiveId(value: string): number {
   const n = Number(value);

@@ -7,17 +7,7 @@ import { addSuppression } from '../../app/suppressions/add-suppression.ts';
 import { bulkAddSuppressions } from '../../app/suppressions/bulk-add-suppressions.ts';
 import { listSuppressions } from '../../app/suppressions/read-suppressions.ts';
 import { removeSuppression } from '../../app/suppressions/remove-suppression.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw invalid(field, `must be a positive whole number, got "${value}"`);
-  return n;
-}
+import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 /** The API names input fields; the CLI names its flags. */
 const FLAG_OF: Record<string, string> = { channel: '--channel', reason: '--reason', note: '--note', expires_at: '--expires', address: 'address' };

@@ -13,11 +13,7 @@ import { checkFormat } from '../../app/templates/template-input.ts';
 import { updateTemplate } from '../../app/templates/update-template.ts';
 import { validateTemplate } from '../../app/templates/validate-template.ts';
 import type { LintWarning } from '../../core/template-lint.ts';
-import { printJson, printTable, withApp } from '../cli-context.ts';
-
-function wantsJson(cmd: Command): boolean {
-  return Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
-}
+import { printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
 function positiveId(value: string, field: string): number {
   const n = Number(value);

@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { diagnoseCampaign } from '../../app/explain/diagnose-campaign.ts';
 import { explainContact } from '../../app/explain/explain-contact.ts';
 import { type Preflight, preflightCampaign } from '../../app/explain/preflight.ts';
-import { AppError } from '../../app/errors.ts';
-import { printJson, withApp } from '../cli-context.ts';
+import { positiveInt, printJson, wantsJson, withApp } from '../cli-context.ts';
 
 const MARK = { ok: '  ok     ', warning: '  WARN   ', blocking: '  BLOCKS ' } as const;
 
@@ -17,11 +16,7 @@ export function printPreflight(p: Preflight): void {
   }
 }
 
-function campaignId(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('invalid_input', `campaign must be a positive whole number, got "${v}"`, 'campaign');
-  return n;
-}
+const campaignId = (v: string) => positiveInt(v, 'campaign');
 
 export function registerWhyCommands(program: Command): void {
   program
@@ -30,7 +25,7 @@ export function registerWhyCommands(program: Command): void {
     .action(async (campaign, contact, _o, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const e = await explainContact(deps, actor, campaignId(campaign), contact);
-        if (cmd.optsWithGlobals().json) return printJson(e);
+        if (wantsJson(cmd)) return printJson(e);
         process.stdout.write(`${e.summary}\n`);
         const d = e.decision;
         process.stdout.write(`  decision now: ${d.kind}${d.reason ? ` (${d.reason})` : ''} — rule: ${d.rule}; ${d.detail}${d.until ? `; until ${d.until}` : ''}\n`);
@@ -48,7 +43,7 @@ export function registerWhyCommands(program: Command): void {
     .action(async (id, _o, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const d = await diagnoseCampaign(deps, actor, campaignId(id));
-        if (cmd.optsWithGlobals().json) return printJson(d);
+        if (wantsJson(cmd)) return printJson(d);
         process.stdout.write(`${d.summary}\n  (${d.source === 'ledger' ? `from the ledger of delivery ${d.delivery_id}` : 'dry run on today\'s data: nothing was sent'})\n`);
         for (const s of d.funnel) {
           process.stdout.write(`  ${String(s.count).padStart(9)}  ${s.label}\n`);
@@ -62,7 +57,7 @@ export function registerWhyCommands(program: Command): void {
     .action(async (id, _o, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const p = await preflightCampaign(deps, actor, campaignId(id));
-        if (cmd.optsWithGlobals().json) return printJson(p);
+        if (wantsJson(cmd)) return printJson(p);
         printPreflight(p);
         if (!p.ready) process.exitCode = 3;
       }),

@@ -1,18 +1,11 @@
 // The initial schema: every table carries account_id (multi-tenant from day one) and contacts and
 // messages are multi-channel (a message row names its channel and the address it used).
-import { type Kysely, type CreateTableBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { DialectCapabilities } from '../dialect-capabilities.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped schema
-type AnyDb = Kysely<any>;
+import { type AnyDb, columnTypes } from './column-types.ts';
 
 export function initialMigration(caps: DialectCapabilities) {
-  // biome-ignore lint/suspicious/noExplicitAny: builder generics do not matter here
-  const withId = (t: CreateTableBuilder<string, any>) =>
-    caps.name === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
-  const idType = caps.name === 'postgres' ? 'bigint' : 'integer';
+  const { withId, idType } = columnTypes(caps);
 
   return {
     async up(db: AnyDb) {

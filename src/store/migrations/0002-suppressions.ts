@@ -1,18 +1,11 @@
 // Schema of the suppressions work: per-channel suppressions (blocklist, hard bounces, complaints,
 // global unsubscribes) and the account's audit log.
-import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { DialectCapabilities } from '../dialect-capabilities.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped schema
-type AnyDb = Kysely<any>;
+import { type AnyDb, columnTypes } from './column-types.ts';
 
 export function suppressionsMigration(caps: DialectCapabilities) {
-  // biome-ignore lint/suspicious/noExplicitAny: builder generics do not matter here
-  const withId = (t: CreateTableBuilder<string, any>) =>
-    caps.name === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
-  const idType = caps.name === 'postgres' ? 'bigint' : 'integer';
+  const { withId, idType } = columnTypes(caps);
 
   return {
     async up(db: AnyDb) {

@@ -1,19 +1,13 @@
 // Schema of the consent work: double opt-in confirmation requests.
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { DialectCapabilities } from '../dialect-capabilities.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped schema
-type AnyDb = Kysely<any>;
+import { type AnyDb, columnTypes } from './column-types.ts';
 
 export function consentMigration(caps: DialectCapabilities) {
-  const idType = caps.name === 'postgres' ? 'bigint' : 'integer';
+  const { withId, idType } = columnTypes(caps);
   return {
     async up(db: AnyDb) {
-      const table = db.schema.createTable('consent_requests');
-      await (caps.name === 'postgres'
-        ? table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-        : table.addColumn('id', 'integer', (c) => c.primaryKey())
-      )
+      await withId(db.schema.createTable('consent_requests'))
         .addColumn('account_id', idType, (c) => c.notNull().references('accounts.id'))
         // Erasing a contact or deleting a list takes its consent records with it.
         .addColumn('contact_id', idType, (c) => c.notNull().references('contacts.id').onDelete('cascade'))

@@ -1,14 +1,10 @@
 // Schema of the pacing work: shared send counters (daily limits, domain throttles) and the daily
 // complaint-adaptive factor.
-import type { Kysely } from 'kysely';
 import type { DialectCapabilities } from '../dialect-capabilities.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped schema
-type AnyDb = Kysely<any>;
+import { type AnyDb, columnTypes } from './column-types.ts';
 
 export function pacingMigration(caps: DialectCapabilities) {
-  const idType = caps.name === 'postgres' ? 'bigint' : 'integer';
-  const realType = caps.name === 'postgres' ? 'double precision' : 'real';
+  const { idType, realType } = columnTypes(caps);
   return {
     async up(db: AnyDb) {
       await db.schema
