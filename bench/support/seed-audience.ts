@@ -2,6 +2,13 @@
 // from a number series (one INSERT … SELECT per table), so a million contacts cost seconds and no
 // data crosses the driver. Contact i has id i; its traits follow from i, so every benchmark can
 // say exactly how many of each kind there are.
+//
+// Attributes, when asked for (see ATTRIBUTES_SQL): available_photos = (i / 3) % 10, plan = "pro"
+// when (i / 7) % 4 = 0 and "free" otherwise, and test = true for every 1000th contact
+// (i % 1000 = 501). Integer divisions keep these from lining up with the other traits (which use
+// i % n) as plain i % 10 would, so "pro or has photos" keeps 92.5 % of the contacts and the
+// checks after the segment (suppression, unsubscribed) still see most of theirs. The overlaps are
+// not exact fractions: the prepare bench reports each reason's count.
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/open-database.ts';
 
@@ -15,6 +22,13 @@ export interface AudienceSpec {
   unsubscribedEvery?: number;
   /** This many contacts (spread evenly) are also on an exclusion list; 0 = no exclusion list. */
   excluded?: number;
+  /** Give every contact the attributes described at the top of this file. */
+  attributes?: boolean;
+  /**
+   * This many contacts with an email address (spread evenly) have an active email suppression:
+   * every 10th a hard bounce, the rest a blocklist entry. 0 = none.
+   */
+  suppressed?: number;
 }
 
 export interface SeededAudience {
@@ -24,6 +38,8 @@ export interface SeededAudience {
   phoneOnly: number;
   unsubscribed: number;
   excluded: number;
+  /** Active email suppressions written (≤ spec.suppressed when there are too few addresses). */
+  suppressed: number;
 }
 
 const FIRST_NAMES = ['Anna', 'Ben', 'Clara', 'David', 'Emma', 'Felix', 'Greta', 'Hugo', 'Ida', 'Jonas', 'Katja', 'Lukas'];
@@ -41,6 +57,11 @@ function fromSeries(store: Store, n: number, insert: string, select: string): st
   return `${insert} SELECT ${select} FROM generate_series(1, ${n}) AS seq(i)`;
 }
 
+/** The contact's attributes as JSON text, from its id `i`; the same spelling works in both dialects. */
+const ATTRIBUTES_SQL =
+  `'{"plan":"' || CASE WHEN (i / 7) % 4 = 0 THEN 'pro' ELSE 'free' END || '","available_photos":' || ((i / 3) % 10)` +
+  ` || CASE WHEN i % 1000 = 501 THEN ',"test":true' ELSE '' END || '}'`;
+
 function countMultiples(n: number, every: number | undefined): number {
   return every ? Math.floor(n / every) : 0;
 }
@@ -54,14 +75,15 @@ export async function seedAudience(store: Store, accountId: number, spec: Audien
     ? `CASE WHEN i % ${phoneEvery} = 0 THEN NULL ELSE 'c' || i || '@example.' || ${pick('i', ['com', 'net', 'org'])} END`
     : `'c' || i || '@example.' || ${pick('i', ['com', 'net', 'org'])}`;
   const phone = phoneEvery ? `CASE WHEN i % ${phoneEvery} = 0 THEN '+4915' || (100000000 + i) ELSE NULL END` : 'NULL';
+  const attributes = spec.attributes ? ATTRIBUTES_SQL : `'{}'`;
 
   await sql
     .raw(
       fromSeries(
         store,
         n,
-        'INSERT INTO contacts (id, account_id, email, phone, first_name, last_name, timezone, locale, created_at, updated_at)',
-        `i, ${accountId}, ${email}, ${phone}, ${pick('i', FIRST_NAMES)}, ${pick('(i / 7)', LAST_NAMES)}, 'Europe/Berlin', 'de', '${T}', '${T}'`,
+        'INSERT INTO contacts (id, account_id, email, phone, first_name, last_name, timezone, locale, attributes, created_at, updated_at)',
+        `i, ${accountId}, ${email}, ${phone}, ${pick('i', FIRST_NAMES)}, ${pick('(i / 7)', LAST_NAMES)}, 'Europe/Berlin', 'de', ${attributes}, '${T}', '${T}'`,
       ),
     )
     .execute(db);
@@ -100,6 +122,30 @@ export async function seedAudience(store: Store, accountId: number, spec: Audien
       )
       .execute(db);
   }
+  let suppressed = 0;
+  if (spec.suppressed) {
+    // Every stride-th contact that has an email, the first spec.suppressed of them; the stride
+    // leaves room for the phone-only contacts, which have no address to suppress.
+    const withEmail = n - countMultiples(n, phoneEvery);
+    const stride = Math.max(1, Math.floor(withEmail / spec.suppressed));
+    await sql
+      .raw(
+        `INSERT INTO suppressions (account_id, channel, address, reason, source, note, created_at, expires_at, removed_at)
+         SELECT ${accountId}, 'email', email,
+           CASE WHEN (id / ${stride}) % 10 = 0 THEN 'bounce' ELSE 'blocklist' END,
+           CASE WHEN (id / ${stride}) % 10 = 0 THEN 'bounce:550 5.1.1 user unknown' ELSE 'bench' END,
+           NULL, '${T}', NULL, NULL
+         FROM contacts WHERE account_id = ${accountId} AND email IS NOT NULL AND id % ${stride} = ${Math.floor(stride / 2)}
+         ORDER BY id LIMIT ${spec.suppressed}`,
+      )
+      .execute(db);
+    const row = await db
+      .selectFrom('suppressions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    suppressed = Number(row.n);
+  }
   // A bulk load leaves PostgreSQL without statistics until autovacuum gets to it; a real
   // database of this size has them. (SQLite keeps no statistics unless ANALYZE is run, and Herald
   // does not run it, so none are made here either.)
@@ -112,5 +158,6 @@ export async function seedAudience(store: Store, accountId: number, spec: Audien
     phoneOnly: countMultiples(n, phoneEvery),
     unsubscribed: countMultiples(n, unsubEvery),
     excluded,
+    suppressed,
   };
 }

@@ -5,6 +5,7 @@ import { suppressionsMigration } from './migrations/0002-suppressions.ts';
 import { segmentsMigration } from './migrations/0003-segments.ts';
 import { consentMigration } from './migrations/0004-consent.ts';
 import { pacingMigration } from './migrations/0005-pacing.ts';
+import { eventsMigration } from './migrations/0006-events.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -16,6 +17,7 @@ function provider(store: Store): MigrationProvider {
         '0003-segments': segmentsMigration(store.caps),
         '0004-consent': consentMigration(store.caps),
         '0005-pacing': pacingMigration(store.caps),
+        '0006-events': eventsMigration(store.caps),
       };
     },
   };

@@ -5,6 +5,7 @@
 // - JSON documents are text; booleans are 0/1 integers.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsentTables } from './schema-consent.ts';
+import type { EventTables } from './schema-events.ts';
 import type { PacingTables } from './schema-pacing.ts';
 import type { SegmentTables } from './schema-segments.ts';
 import type { SuppressionTables } from './schema-suppressions.ts';
@@ -141,6 +142,16 @@ export interface MessagesTable {
   failure_class: string | null;
   message_id_header: string | null;
   sent_at: string | null;
+  /** First time of each outcome after the hand-off (see migration 0006-events). */
+  delivered_at: string | null;
+  bounced_at: string | null;
+  bounce_class: string | null;
+  complained_at: string | null;
+  opened_at: string | null;
+  human_opened_at: string | null;
+  clicked_at: string | null;
+  human_clicked_at: string | null;
+  unsubscribed_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -171,7 +182,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

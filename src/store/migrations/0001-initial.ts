@@ -161,7 +161,14 @@ export function initialMigration(caps: DialectCapabilities) {
       await db.schema.createIndex('messages_claim').on('messages').columns(['delivery_id', 'status', 'next_attempt_at']).execute();
       await db.schema.createIndex('messages_campaign_status').on('messages').columns(['campaign_id', 'status']).execute();
       await db.schema.createIndex('messages_contact').on('messages').columns(['contact_id']).execute();
-      await db.schema.createIndex('messages_message_id_header').on('messages').column('message_id_header').execute();
+      // Partial: the header is set at the hand-off, so the million rows a preparation writes
+      // (all still NULL there) cost this index nothing.
+      await db.schema
+        .createIndex('messages_message_id_header')
+        .on('messages')
+        .column('message_id_header')
+        .where(sql.ref('message_id_header'), 'is not', null)
+        .execute();
       // Lease recovery scans only rows that are held by a worker; a partial index keeps it tiny
       // and costs nothing for rows in any other state.
       await db.schema
