@@ -6,6 +6,9 @@ import { segmentsMigration } from './migrations/0003-segments.ts';
 import { consentMigration } from './migrations/0004-consent.ts';
 import { pacingMigration } from './migrations/0005-pacing.ts';
 import { eventsMigration } from './migrations/0006-events.ts';
+import { trackingMigration } from './migrations/0007-tracking.ts';
+import { bouncesMigration } from './migrations/0008-bounces.ts';
+import { webhooksMigration } from './migrations/0009-webhooks.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -18,6 +21,9 @@ function provider(store: Store): MigrationProvider {
         '0004-consent': consentMigration(store.caps),
         '0005-pacing': pacingMigration(store.caps),
         '0006-events': eventsMigration(store.caps),
+        '0007-tracking': trackingMigration(store.caps),
+        '0008-bounces': bouncesMigration(store.caps),
+        '0009-webhooks': webhooksMigration(store.caps),
       };
     },
   };

@@ -5,7 +5,10 @@
 // - JSON documents are text; booleans are 0/1 integers.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConsentTables } from './schema-consent.ts';
+import type { BounceTables } from './schema-bounces.ts';
 import type { EventTables } from './schema-events.ts';
+import type { TrackingTables } from './schema-tracking.ts';
+import type { WebhookTables } from './schema-webhooks.ts';
 import type { PacingTables } from './schema-pacing.ts';
 import type { SegmentTables } from './schema-segments.ts';
 import type { SuppressionTables } from './schema-suppressions.ts';
@@ -182,7 +185,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;
