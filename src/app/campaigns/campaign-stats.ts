@@ -4,7 +4,9 @@ import type { Channel } from '../../core/channels.ts';
 import { effectiveQuietHours } from '../../core/pacing/effective-quiet-hours.ts';
 import { projectFinish } from '../../core/pacing/project-finish.ts';
 import { REASONS, type Reason } from '../../core/reasons.ts';
+import type { CampaignKpis } from '../../core/campaign-kpis.ts';
 import { loadPacingPolicy } from '../pacing/account-policy.ts';
+import { deliveryActivityByHour, deliveryKpis, type HourlyActivity } from './campaign-kpis.ts';
 import { readAccountLimits } from '../pacing/read-limits.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { currentDeliveryId, loadCampaignRow } from './read-campaigns.ts';
@@ -37,6 +39,10 @@ export interface CampaignStats {
   sent_last_hour: number;
   /** At the last hour's pace, held back by the daily limit (carry-over) and quiet hours. */
   projected_finish_at: string | null;
+  /** F4.5: delivered %, bounces + errors %, opens % (human and total), clicks %, unsubscribes, complaints. */
+  kpis: CampaignKpis | null;
+  /** Events per hour for charts (UTC hours). */
+  hourly: HourlyActivity[];
 }
 
 export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Promise<CampaignStats> {
@@ -61,6 +67,8 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
     sent_last_minute: 0,
     sent_last_hour: 0,
     projected_finish_at: null,
+    kpis: null,
+    hourly: [],
   };
   if (deliveryId === null) return empty;
   const { db } = deps.store;
@@ -114,6 +122,8 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
     .where('sent_at', '>=', hourAgo)
     .executeTakeFirstOrThrow();
   s.sent_last_hour = Number(lastHour.n);
+  s.kpis = await deliveryKpis(deps, deliveryId, id);
+  s.hourly = await deliveryActivityByHour(deps, deliveryId, id);
   if (s.to_send > 0 && s.sent_last_hour > 0) {
     const policy = await loadPacingPolicy(deps, actor.accountId);
     const channel = campaign.channel as Channel;

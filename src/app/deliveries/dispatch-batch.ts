@@ -21,6 +21,7 @@ import type { ContactRow } from '../../store/schema.ts';
 import type { EmailTransport, FailureClass, SendOutcome } from '../../transports/email/email-transport.ts';
 import type { AppDeps } from '../deps.ts';
 import { signToken } from '../links/signed-token.ts';
+import { type EventInput, recordEvents } from '../events/record-events.ts';
 import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
 import { renderContextFor } from '../templates/render-context.ts';
 import { factsFor, loadBatchFacts } from './audience-facts.ts';
@@ -75,6 +76,16 @@ async function deliveryIsSending(deps: AppDeps, deliveryId: number): Promise<boo
 }
 
 const LANES = 4;
+
+/** The event a hand-off outcome becomes: a 5xx for the recipient is a (synchronous) hard bounce. */
+function handOffEvent(accountId: number, r: MessageOutcome, now: string): EventInput {
+  const at = r.sentAt ?? now;
+  const data = { response: r.response, reason: r.reason, source: 'smtp-session' };
+  if (r.status === 'sent') return { accountId, messageId: r.id, type: 'sent', occurredAt: at, data: { response: r.response } };
+  if (r.status === 'deferred') return { accountId, messageId: r.id, type: 'deferred', occurredAt: at, data: { ...data, next_attempt_at: r.nextAttemptAt } };
+  if (r.failureClass === 'recipient') return { accountId, messageId: r.id, type: 'bounced', occurredAt: at, data: { ...data, class: 'hard' } };
+  return { accountId, messageId: r.id, type: 'failed', occurredAt: at, data };
+}
 
 function skipOutcome(id: number, reason: Reason, response: string | null): MessageOutcome {
   return { id, status: 'skipped', reason, response, failureClass: null, nextAttemptAt: null, sentAt: null };
@@ -231,6 +242,7 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
       const group = groups[next++];
       const results = await handOff(deps, ctx, opts, group, lease);
       await writeOutcomes(db, caps, { outcomes: results, owner: opts.owner, now: deps.clock.now().toISOString() });
+      handedOff.push(...results);
       // A hard bounce at the hand-off (5xx, the recipient's fault) suppresses the address for
       // every later send on this channel.
       const bounced = results.filter((r) => r.status === 'failed' && r.failureClass === 'recipient');
@@ -249,7 +261,12 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
       }
     }
   };
+  const handedOff: MessageOutcome[] = [];
   await Promise.all(Array.from({ length: Math.min(lanes, groups.length) }, lane));
+  // The contact's timeline and outgoing webhooks see every hand-off: one batch of events per
+  // dispatch batch (after the outcomes are in the ledger, so an event never runs ahead of it).
+  const at = deps.clock.now().toISOString();
+  await recordEvents(deps, handedOff.map((r) => handOffEvent(ctx.accountId, r, at)));
   if (next < groups.length) {
     const rest = groups.slice(next).flat().map((g) => g.m.id);
     await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });

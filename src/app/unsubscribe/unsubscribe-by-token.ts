@@ -4,6 +4,7 @@
 import type { AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
+import { recordEvents } from '../events/record-events.ts';
 import { verifyToken } from '../links/signed-token.ts';
 
 export interface UnsubscribeTarget {
@@ -55,6 +56,11 @@ export async function unsubscribeByToken(deps: AppDeps, token: string): Promise<
       .where('status', '<>', 'unsubscribed')
       .executeTakeFirst();
     changed = Number(r.numUpdatedRows);
+  }
+  if (changed > 0) {
+    await recordEvents(deps, [
+      { accountId: target.accountId, messageId: target.messageId, type: 'unsubscribed', occurredAt: deps.clock.now().toISOString(), data: { source: 'one-click', lists: ids } },
+    ]);
   }
   deps.log.info({ messageId: target.messageId, contactId: target.contactId, changed }, 'one-click unsubscribe');
   return { target: { ...target, lists: target.lists.map((l) => ({ ...l, status: l.status === null ? null : 'unsubscribed' })) }, changed };

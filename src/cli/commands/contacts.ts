@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { deleteContact } from '../../app/contacts/delete-contact.ts';
+import { contactHistory } from '../../app/contacts/contact-history.ts';
 import { findContact } from '../../app/contacts/get-contact.ts';
 import { listContacts } from '../../app/contacts/list-contacts.ts';
 import { saveContact } from '../../app/contacts/save-contact.ts';
@@ -111,6 +112,24 @@ export function registerContactCommands(program: Command): void {
         if (wantsJson(cmd)) return printJson(page);
         printTable(page.items as unknown as Record<string, unknown>[], ['id', 'email', 'phone', 'first_name', 'last_name', 'timezone', 'locale']);
         if (page.next_after !== null) process.stdout.write(`more: --after ${page.next_after}\n`);
+      });
+    });
+
+  contacts
+    .command('history <id|email>')
+    .description("the contact's timeline: every message with its status and reason, and every event, newest first")
+    .option('--limit <n>', 'items', (v: string) => positiveInt(v, '--limit'), 50)
+    .option('--before <time>', 'items older than this time')
+    .action(async (idOrEmail: string, opts: { limit: number; before?: string }, cmd: Command) => {
+      await withApp(cmd, async ({ deps, actor }) => {
+        const h = await contactHistory(deps, actor, idOrEmail, { limit: opts.limit, before: opts.before });
+        if (wantsJson(cmd)) return printJson(h);
+        process.stdout.write(`contact ${h.contact.id} ${h.contact.email ?? h.contact.phone ?? ''}\n`);
+        for (const i of h.items) {
+          const what = i.kind === 'message' ? `message ${i.message_id} ${i.type}${i.reason ? ` (${i.reason})` : ''}` : `${i.type}${i.machine ? ' (machine)' : ''}`;
+          process.stdout.write(`  ${i.at}  ${(i.campaign_name ?? '').padEnd(24).slice(0, 24)}  ${what}\n`);
+        }
+        if (h.next_before) process.stdout.write(`… more: --before ${h.next_before}\n`);
       });
     });
 

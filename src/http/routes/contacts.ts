@@ -1,4 +1,5 @@
 // Contacts: upsert one or many (keyed by email, else phone), read, page, patch, delete.
+import { contactHistory } from '../../app/contacts/contact-history.ts';
 import { deleteContact } from '../../app/contacts/delete-contact.ts';
 import { getContact } from '../../app/contacts/get-contact.ts';
 import { listContacts } from '../../app/contacts/list-contacts.ts';
@@ -182,5 +183,24 @@ export const contactRoutes: RouteDef[] = [
     summary: 'Delete a contact and its subscriptions (sent messages keep their history)',
     schema: { params: idParams },
     handler: ({ deps, actor, params }) => deleteContact(deps, actor, params.id),
+  },
+  {
+    method: 'GET',
+    url: '/api/v1/contacts/:id/history',
+    permission: 'contacts:read',
+    tag: 'contacts',
+    summary: "The contact's timeline: every message (status, reason) and event (opened, clicked, bounced …), newest first",
+    schema: {
+      params: idParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          before: { type: 'string', maxLength: 40, description: 'items older than this time (next_before of the previous page)' },
+        },
+      },
+    },
+    handler: ({ deps, actor, params, query }) => contactHistory(deps, actor, String(params.id), { limit: query.limit, before: query.before }),
   },
 ];
