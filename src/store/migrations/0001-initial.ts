@@ -159,7 +159,6 @@ export function initialMigration(caps: DialectCapabilities) {
         .execute();
       // Claiming scans due rows of one delivery in id order.
       await db.schema.createIndex('messages_claim').on('messages').columns(['delivery_id', 'status', 'next_attempt_at']).execute();
-      await db.schema.createIndex('messages_campaign_status').on('messages').columns(['campaign_id', 'status']).execute();
       await db.schema.createIndex('messages_contact').on('messages').columns(['contact_id']).execute();
       // Partial: the header is set at the hand-off, so the million rows a preparation writes
       // (all still NULL there) cost this index nothing.
