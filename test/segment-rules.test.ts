@@ -1,7 +1,7 @@
 // The rule language's shape check: what is accepted, and that every refusal names the path of
 // the offending part so an editor can point at it.
 import { describe, expect, it } from 'vitest';
-import { listIdsInRules, MAX_RULE_DEPTH, MAX_RULE_LEAVES, untrackedEngagement, validateSegmentRules } from '../src/core/segment-rules.ts';
+import { listIdsInRules, MAX_RULE_DEPTH, MAX_RULE_LEAVES, validateSegmentRules } from '../src/core/segment-rules.ts';
 
 const ok = (rules: unknown) => {
   const r = validateSegmentRules(rules);
@@ -91,7 +91,5 @@ describe('segment rule validation', () => {
       { listId: 3, path: 'rules.any[0].in_list' },
       { listId: 9, path: 'rules.any[1].not.all[0].in_list' },
     ]);
-    expect(untrackedEngagement(rules)).toEqual({ path: 'rules.any[1].not.all[2].engaged', engaged: 'clicked' });
-    expect(untrackedEngagement(ok({ engaged: 'sent', within_days: 1 }))).toBeNull();
   });
 });

@@ -272,7 +272,7 @@ describeEachDialect('segments', (get, dialect) => {
     expect(await countSegment(deps, other, { rules: { in_list: otherList } })).toEqual({ count: N, of: N });
   });
 
-  it('engagement "sent" within N days reads the ledger; opened/clicked are refused, not faked', async () => {
+  it('engagement within N days reads the ledger: sent, and human opens and clicks (machine ones do not count)', async () => {
     const { deps, store } = get();
     const T = '2026-02-01T00:00:00.000Z';
     const campaign = await store.db
@@ -297,6 +297,11 @@ describeEachDialect('segments', (get, dialect) => {
       status: k < 20 ? 'sent' : 'skipped',
       reason: k < 20 ? null : 'no_address_for_channel',
       sent_at: k < 10 ? ago(2) : k < 20 ? ago(20) : null,
+      // 0-4 opened by a person 1 day ago; 5-9 only by a privacy proxy; 0-1 clicked by a person.
+      opened_at: k < 10 ? ago(1) : null,
+      human_opened_at: k < 5 ? ago(1) : null,
+      clicked_at: k < 2 ? ago(1) : null,
+      human_clicked_at: k < 2 ? ago(1) : null,
       created_at: T,
       updated_at: T,
     }));
@@ -306,12 +311,8 @@ describeEachDialect('segments', (get, dialect) => {
     expect((await countSegment(deps, actor, { rules: { not: { engaged: 'sent', within_days: 30 } } })).count).toBe(N - 20);
     // The other account's rules never see this account's ledger.
     expect((await countSegment(deps, other, { rules: { engaged: 'sent', within_days: 30 } })).count).toBe(0);
-    await expect(countSegment(deps, actor, { rules: { all: [{ engaged: 'opened', within_days: 7 }] } })).rejects.toMatchObject({
-      code: 'invalid_input',
-      field: 'rules.all[0].engaged',
-      message: expect.stringContaining('engagement tracking is not available yet'),
-    });
-    expect(() => compileSegmentRules({ engaged: 'clicked', within_days: 3 }, store.caps, { accountId: actor.accountId, now: NOW })).toThrow(/not available yet/);
+    expect((await countSegment(deps, actor, { rules: { all: [{ engaged: 'opened', within_days: 7 }] } })).count).toBe(5);
+    expect((await countSegment(deps, actor, { rules: { engaged: 'clicked', within_days: 3 } })).count).toBe(2);
 
     // The campaign's recorded audience as CSV: every ledger row with the reason's meaning.
     let csv = '';

@@ -256,10 +256,3 @@ export function listIdsInRules(rule: SegmentRule, path = 'rules'): Array<{ listI
   return out;
 }
 
-/** The first engagement condition that needs event tracking (opens, clicks), which Herald does not record yet. */
-export function untrackedEngagement(rule: SegmentRule, path = 'rules'): { path: string; engaged: string } | null {
-  for (const { rule: r, path: p } of walkSegmentRules(rule, path)) {
-    if ('engaged' in r && r.engaged !== 'sent') return { path: `${p}.engaged`, engaged: r.engaged };
-  }
-  return null;
-}

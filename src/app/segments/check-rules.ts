@@ -1,8 +1,8 @@
 // Rules as a caller sends them → a tree that can be evaluated in this account: the pure shape
 // check (src/core/segment-rules.ts), then what needs the store — every list a rule names must be
-// one of the account's lists — and what Herald cannot evaluate yet (opens, clicks).
+// one of the account's lists.
 import type { Kysely } from 'kysely';
-import { listIdsInRules, type SegmentRule, untrackedEngagement, validateSegmentRules } from '../../core/segment-rules.ts';
+import { listIdsInRules, type SegmentRule, validateSegmentRules } from '../../core/segment-rules.ts';
 import type { Database } from '../../store/schema.ts';
 import { invalid, notFound } from '../errors.ts';
 
@@ -10,10 +10,6 @@ export async function checkSegmentRules(db: Kysely<Database>, accountId: number,
   const checked = validateSegmentRules(input, path);
   if (!checked.ok) throw invalid(checked.problem.path, checked.problem.reason);
   const rules = checked.rules;
-  const untracked = untrackedEngagement(rules, path);
-  if (untracked) {
-    throw invalid(untracked.path, `engagement tracking is not available yet, so "${untracked.engaged}" cannot be evaluated (only "sent" can)`);
-  }
   const lists = listIdsInRules(rules, path);
   if (lists.length > 0) {
     const found = await db

@@ -117,13 +117,13 @@ class Builder {
     } else if ('reachable' in r) {
       this.text(r.reachable === 'email' ? `${c}.email IS NOT NULL` : `${c}.phone IS NOT NULL`);
     } else if ('engaged' in r) {
-      // Opens and clicks need the event tracking of the feedback work; until it exists, a rule on
-      // them is refused rather than answered with a count that silently means "nobody".
-      if (r.engaged !== 'sent') throw invalid(`${path}.engaged`, `engagement tracking is not available yet: "${r.engaged}" cannot be evaluated (only "sent" can)`);
+      // Opens and clicks count only people's, not privacy proxies' or link scanners' (E4): the
+      // ledger keeps the first human open and click of each message.
       const since = new Date(Date.parse(this.#ctx.now) - r.within_days * DAY_MS).toISOString();
+      const column = r.engaged === 'opened' ? 'human_opened_at' : r.engaged === 'clicked' ? 'human_clicked_at' : 'sent_at';
       this.text(`EXISTS (SELECT 1 FROM messages seg_m WHERE seg_m.contact_id = ${c}.id AND seg_m.account_id = `);
       this.value(this.#ctx.accountId);
-      this.text(` AND seg_m.status = 'sent' AND seg_m.sent_at >= `);
+      this.text(`${r.engaged === 'sent' ? ` AND seg_m.status = 'sent'` : ''} AND seg_m.${column} >= `);
       this.value(since);
       this.text(')');
     } else {
@@ -298,8 +298,7 @@ function build(rules: SegmentRule, caps: DialectCapabilities, ctx: SegmentSqlCon
 /**
  * A boolean SQL expression that is true for the contacts (alias ctx.contactAlias, default "c")
  * the rules match. The caller still scopes the outer query by account (`c.account_id = …`);
- * list and message subqueries are scoped here. Throws AppError invalid_input (with the rule's
- * path) for conditions that cannot be evaluated yet (opened / clicked).
+ * list and message subqueries are scoped here.
  */
 export function compileSegmentRules(rules: SegmentRule, caps: DialectCapabilities, ctx: SegmentSqlContext): CompiledSegment {
   const params: unknown[] = [];
