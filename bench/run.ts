@@ -8,11 +8,13 @@ import { runImportBench } from './import.ts';
 import { runPrepareBench } from './prepare.ts';
 import { progress, scaleFactor } from './support/report.ts';
 import { runSendBench } from './send.ts';
+import { runTrackingBench } from './tracking.ts';
 
 const BENCHES: Record<string, (scale: number) => Promise<void>> = {
   send: runSendBench,
   prepare: runPrepareBench,
   import: runImportBench,
+  tracking: runTrackingBench,
 };
 
 async function main(): Promise<void> {

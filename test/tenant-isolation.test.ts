@@ -37,6 +37,9 @@ describeEachDialect('tenant isolation on every route', (get) => {
     const consentRequest = await api.call('POST', '/api/v1/consent-requests', { contact_id: doiContact, list_id: doiList.id });
     expect(consentRequest.status, JSON.stringify(consentRequest.json)).toBeLessThan(300);
     const segment = (await api.call('POST', '/api/v1/segments', { name: `${MARK} segment`, rules: { all: [{ in_list: list.id }] } })).json;
+    const endpoint = (await api.call('POST', '/api/v1/webhooks', { url: 'https://alpha.example.com/hook', events: ['sent'], description: MARK })).json;
+    expect(endpoint.id).toBeGreaterThan(0);
+    expect((await api.call('PUT', '/api/v1/provider-webhooks/mailgun', { signing_key: `${MARK}-signing-key` })).status).toBe(200);
     const suppression = (await api.call('POST', '/api/v1/suppressions', { channel: 'email', address: `${MARK}3@example.com` })).json;
     const domain = (await api.call('POST', '/api/v1/sender-domains', { domain: `${MARK}.example.com`, generate_dkim: true })).json;
     const imported = await api.app.inject({
@@ -56,7 +59,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -74,6 +77,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       outbox: caught.id,
       suppressions: suppression.id,
       segments: segment.id,
+      webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
     };
     // The campaign actions that need a campaign in a particular state.
@@ -105,6 +109,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/segments': { name: 'b segment', rules: { all: [{ in_list: list.id }] } },
       'POST /api/v1/segments/count': { rules: { all: [{ in_list: list.id }] } },
       'PUT /api/v1/segments/:id': { name: 'changed' },
+      'POST /api/v1/webhooks': { url: 'https://b.example.com/hook', events: ['sent'] },
+      'PATCH /api/v1/webhooks/:id': { description: 'changed' },
+      'POST /api/v1/webhooks/:id/test': {},
+      'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -122,7 +130,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
     for (const route of routes) {
       const key = `${route.method} ${route.url}`;
       const resource = route.url.split('/')[3];
-      let url = route.url.replace(':contact_id', String(contactId));
+      // Provider webhooks are one per account and provider: B's calls reach B's own (mailgun).
+      let url = route.url.replace(':contact_id', String(contactId)).replace(':provider', 'mailgun');
       if (url.includes(':id')) {
         const action = route.url.split('/')[5];
         const id = resource === 'campaigns' && action && campaignFor[action] ? campaignFor[action] : ids[resource];
@@ -136,7 +145,11 @@ describeEachDialect('tenant isolation on every route', (get) => {
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
       covered.push(key);
 
-      if (route.url.includes(':id') || referencing[key]) {
+      if (route.url.includes(':provider')) {
+        // B's own configuration (absent at first: 404); never A's.
+        expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);
+        expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
+      } else if (route.url.includes(':id') || referencing[key]) {
         expect(res.status, `${key} with account B's key on account A's data`).toBe(404);
       } else {
         expect(res.status, `${key} with account B's key`).toBeLessThan(300);

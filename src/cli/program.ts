@@ -1,6 +1,7 @@
 // The `herald` command. Each resource registers its subcommands from src/cli/commands/<resource>.ts.
 import { Command } from 'commander';
 import { registerAccountCommands } from './commands/account.ts';
+import { registerBounceCommands } from './commands/bounces.ts';
 import { registerCampaignCommands } from './commands/campaigns.ts';
 import { registerConsentCommands } from './commands/consent.ts';
 import { registerContactCommands } from './commands/contacts.ts';
@@ -12,6 +13,7 @@ import { registerSenderCommands } from './commands/senders.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSuppressionCommands } from './commands/suppressions.ts';
 import { registerTemplateCommands } from './commands/templates.ts';
+import { registerWebhookCommands } from './commands/webhooks.ts';
 import { registerWhyCommands } from './commands/why.ts';
 
 export function buildProgram(): Command {
@@ -33,5 +35,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerSuppressionCommands(program);
   registerWhyCommands(program);
+  registerBounceCommands(program);
+  registerWebhookCommands(program);
   return program;
 }

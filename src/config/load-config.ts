@@ -12,11 +12,23 @@ export interface HeraldConfig {
   /** Relay to send through; when unset, the built-in mail catcher is the transport. */
   smtpUrl: string | null;
   catcherPort: number;
+  /** The SMTP client: Herald's pipelining client (default) or nodemailer's pool. */
+  smtpClient: 'lean' | 'nodemailer';
   /** How many caught messages the built-in catcher keeps (newest first). */
   catcherKeep: number;
   /** Run the built-in mail catcher (an SMTP server on loopback that keeps what it receives). */
   catcherEnabled: boolean;
   bootstrapApiKey: string | null;
+  /** CIDR ranges of mail privacy proxies (one per line): opens from them count as machine opens. */
+  proxyRangesFile: string | null;
+  /** Outgoing and provider webhooks (src/app/webhooks/webhook-config.ts). */
+  webhooks: { allowLoopbackHttp: boolean; snsCertificatesPath: string | null };
+  /** Domain of the VERP return path (bounces+<id>-<mac>@domain); default: each sender's domain. */
+  bounceDomain: string | null;
+  /** The inbound SMTP receiver for bounces and complaints (127.0.0.1 unless HERALD_INBOUND_HOST). */
+  inboundPort: number;
+  inboundHost: string;
+  inboundEnabled: boolean;
   /** Secret for signed links and tokens. */
   secret: string;
   logLevel: string;
@@ -46,6 +58,12 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   return n;
 }
 
+function smtpClientVar(env: NodeJS.ProcessEnv): 'lean' | 'nodemailer' {
+  const v = env.HERALD_SMTP_CLIENT || 'lean';
+  if (v !== 'lean' && v !== 'nodemailer') throw new ConfigError('HERALD_SMTP_CLIENT', `must be lean or nodemailer, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HeraldConfig {
   const dataDir = env.HERALD_DATA_DIR ?? path.join(cwd, 'data');
   const databaseUrl = env.HERALD_DATABASE_URL || `sqlite:${path.join(dataDir, 'herald.db')}`;
@@ -65,9 +83,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: (env.HERALD_PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, ''),
     smtpUrl,
     catcherPort: intVar(env, 'HERALD_CATCHER_PORT', 2525, 0, 65535),
+    smtpClient: smtpClientVar(env),
     catcherKeep: intVar(env, 'HERALD_CATCHER_KEEP', 10_000, 1, 10_000_000),
     catcherEnabled: (env.HERALD_CATCHER ?? (smtpUrl ? 'off' : 'on')) !== 'off',
     bootstrapApiKey: env.HERALD_BOOTSTRAP_API_KEY || null,
+    proxyRangesFile: env.HERALD_PROXY_RANGES_FILE || null,
+    webhooks: { allowLoopbackHttp: env.HERALD_WEBHOOKS_ALLOW_HTTP === '1', snsCertificatesPath: env.HERALD_SNS_CERTIFICATES || null },
+    bounceDomain: env.HERALD_BOUNCE_DOMAIN?.toLowerCase() || null,
+    inboundPort: intVar(env, 'HERALD_INBOUND_PORT', 2526, 0, 65535),
+    inboundHost: env.HERALD_INBOUND_HOST || '127.0.0.1',
+    inboundEnabled: (env.HERALD_INBOUND ?? 'on') !== 'off',
     secret: env.HERALD_SECRET || 'herald-development-secret-change-me',
     logLevel: env.HERALD_LOG_LEVEL || 'info',
     worker: {

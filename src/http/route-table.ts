@@ -13,6 +13,7 @@ import { segmentRoutes } from './routes/segments.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export function buildRouteTable(): RouteDef[] {
   return [
@@ -28,5 +29,6 @@ export function buildRouteTable(): RouteDef[] {
     ...outboxRoutes,
     ...senderDomainRoutes,
     ...suppressionRoutes,
+    ...webhookRoutes,
   ];
 }

@@ -8,7 +8,11 @@ import { AppError } from '../app/errors.ts';
 import { roleHas, rolesWith } from '../app/permissions.ts';
 import { toErrorResponse } from './error-response.ts';
 import { registerConsentPublicRoutes } from './consent-public-routes.ts';
+import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
+import { registerTrackingPublicRoutes } from './tracking-public-routes.ts';
+import { createTrackingRecorder } from '../app/tracking/tracking-recorder.ts';
+import { loadProxyRanges } from '../app/tracking/proxy-ranges-file.ts';
 import type { RouteDef } from './route-def.ts';
 import { buildRouteTable } from './route-table.ts';
 
@@ -137,6 +141,9 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
 
   registerPublicRoutes(app, deps);
   registerConsentPublicRoutes(app, deps);
+  registerProviderWebhookRoutes(app, deps);
+  // Opens and clicks: answered from memory, written in batches; closing the server flushes them.
+  registerTrackingPublicRoutes(app, deps, createTrackingRecorder(deps, { proxyRanges: loadProxyRanges(deps.config.proxyRangesFile) }));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;

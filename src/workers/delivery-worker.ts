@@ -13,6 +13,7 @@ import { recoverExpiredLeases } from '../app/deliveries/recover-leases.ts';
 import { ensureConsentRequests } from '../app/consent/create-missing-requests.ts';
 import { expireConsentRequests } from '../app/consent/expire-consent-requests.ts';
 import { sendPendingConfirmations } from '../app/consent/send-confirmations.ts';
+import { dispatchWebhooks } from './webhook-dispatcher.ts';
 import { moveDelivery } from '../app/deliveries/delivery-status.ts';
 import { pauseIfSenderFailing } from '../app/deliveries/sender-health.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
@@ -69,6 +70,9 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
     const confirmations = await sendPendingConfirmations(deps, transport, now);
     const expired = await expireConsentRequests(deps, now);
     worked ||= asked + confirmations + expired > 0;
+    // Outgoing webhooks: signed batches of new events to each account's endpoints.
+    const hooks = await dispatchWebhooks(deps, now);
+    worked ||= hooks.delivered > 0;
     const preparing = await claimDueDelivery(deps);
     if (preparing !== null) {
       await prepareDelivery(deps, preparing);

@@ -20,6 +20,8 @@ export interface CampaignAudience {
 export interface CampaignSettings {
   /** What to do with messages whose hand-off was under way when a worker died (E3). */
   uncertain_policy: UncertainPolicy;
+  /** Open pixel and click redirects (default true). */
+  tracking?: boolean;
   /** This campaign's quiet hours, over the account's (partial: start, end, enabled, apply_to_one_off, ramp_minutes). */
   quiet_hours?: Record<string, unknown>;
 }

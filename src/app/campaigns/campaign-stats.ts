@@ -6,6 +6,7 @@ import { projectFinish } from '../../core/pacing/project-finish.ts';
 import { REASONS, type Reason } from '../../core/reasons.ts';
 import type { CampaignKpis } from '../../core/campaign-kpis.ts';
 import { loadPacingPolicy } from '../pacing/account-policy.ts';
+import { type TrackingCounts, trackingCounts } from '../tracking/tracking-counts.ts';
 import { deliveryActivityByHour, deliveryKpis, type HourlyActivity } from './campaign-kpis.ts';
 import { readAccountLimits } from '../pacing/read-limits.ts';
 import type { Actor, AppDeps } from '../deps.ts';
@@ -43,6 +44,8 @@ export interface CampaignStats {
   kpis: CampaignKpis | null;
   /** Events per hour for charts (UTC hours). */
   hourly: HourlyActivity[];
+  /** Clicks per link: total, human, unique clickers. */
+  links: TrackingCounts['clicks_by_url'];
 }
 
 export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Promise<CampaignStats> {
@@ -69,6 +72,7 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
     projected_finish_at: null,
     kpis: null,
     hourly: [],
+    links: [],
   };
   if (deliveryId === null) return empty;
   const { db } = deps.store;
@@ -124,6 +128,7 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Pr
   s.sent_last_hour = Number(lastHour.n);
   s.kpis = await deliveryKpis(deps, deliveryId, id);
   s.hourly = await deliveryActivityByHour(deps, deliveryId, id);
+  s.links = (await trackingCounts(deps, actor.accountId, id)).clicks_by_url;
   if (s.to_send > 0 && s.sent_last_hour > 0) {
     const policy = await loadPacingPolicy(deps, actor.accountId);
     const channel = campaign.channel as Channel;

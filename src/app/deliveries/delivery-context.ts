@@ -3,6 +3,7 @@
 import type { Channel } from '../../core/channels.ts';
 import type { DkimKey } from '../../transports/email/email-transport.ts';
 import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
+import { trackingEnabled } from '../../core/tracking/tracking-enabled.ts';
 import type { AppDeps } from '../deps.ts';
 import { type AudienceScope, audienceScope } from './audience-facts.ts';
 import { AppError } from '../errors.ts';
@@ -22,6 +23,8 @@ export interface DeliveryContext {
   settings: CampaignSettings;
   /** campaigns.kind and the raw settings JSON: pacing reads its quiet-hours override from them. */
   campaignKind: string;
+  /** Open pixel and click redirects (campaign setting `tracking`, default on). */
+  tracking: boolean;
   /** The audience with its segments' rules, loaded once per delivery. */
   scope: AudienceScope;
   settingsJson: string;
@@ -81,6 +84,7 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     audience: parseAudience(row.audience),
     settings: parseSettings(row.settings),
     campaignKind: row.kind,
+    tracking: trackingEnabled(row.settings),
     scope: await audienceScope(deps, row.account_id, row.channel as Channel, parseAudience(row.audience)),
     settingsJson: row.settings,
     template,

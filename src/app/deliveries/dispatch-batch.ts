@@ -5,6 +5,7 @@
 //   sending (marker) → written BEFORE the chunk is handed off; a crash here makes the chunk
 //                      "uncertain" and the campaign's policy decides (default: send again, flagged);
 //   outcome          → written AFTER the hand-off returned.
+import { verpAddress } from '../../core/bounces/verp.ts';
 import { decideMessage } from '../../core/decide-message.ts';
 import type { Reason } from '../../core/reasons.ts';
 import { nextRetryAt } from '../../core/retry-schedule.ts';
@@ -24,6 +25,7 @@ import { signToken } from '../links/signed-token.ts';
 import { type EventInput, recordEvents } from '../events/record-events.ts';
 import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
 import { renderContextFor } from '../templates/render-context.ts';
+import { trackMessageHtml } from '../tracking/track-message-html.ts';
 import { factsFor, loadBatchFacts } from './audience-facts.ts';
 import { gatePacing } from './pacing-gate.ts';
 import type { DeliveryContext } from './delivery-context.ts';
@@ -145,9 +147,11 @@ async function handOff(
           to: m.address!,
           replyTo: ctx.replyTo,
           subject: rendered.subject,
-          html: rendered.html,
+          html: ctx.tracking ? trackMessageHtml(deps.config, m.id, rendered.html, unsubscribeUrl) : rendered.html,
           text: rendered.text,
           messageId: `herald.${m.id}.${ctx.deliveryId}@${ctx.messageIdDomain}`,
+          // VERP: bounces come back to an address that names (and signs) this message.
+          envelopeFrom: verpAddress(deps.config.secret, m.id, deps.config.bounceDomain ?? ctx.messageIdDomain),
           headers: {
             'List-Unsubscribe': `<${unsubscribeUrl}>`,
             'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.ts';
 import { openApp } from '../../app/open-app.ts';
-import { startHerald } from '../../wire.ts';
+import { type Roles, startHerald } from '../../wire.ts';
 
-async function runUntilSignal(roles: { http: boolean; worker: boolean; catcher: boolean }) {
+async function runUntilSignal(roles: Roles) {
   const config = loadConfig();
   const herald = await startHerald(config, roles);
   const log = herald.app.deps.log;
@@ -31,15 +31,22 @@ export function registerServeCommands(program: Command): void {
   program
     .command('start')
     .description('API, worker and built-in mail catcher in one process (the embedded default)')
-    .action(() => runUntilSignal({ http: true, worker: true, catcher: loadConfig().catcherEnabled }));
+    .action(() => {
+      const config = loadConfig();
+      return runUntilSignal({ http: true, worker: true, catcher: config.catcherEnabled, inbound: config.inboundEnabled });
+    });
   program
     .command('serve')
     .description('the HTTP API only (run workers separately)')
-    .action(() => runUntilSignal({ http: true, worker: false, catcher: false }));
+    .action(() => runUntilSignal({ http: true, worker: false, catcher: false, inbound: false }));
   program
     .command('worker')
     .description('the dispatch worker only (many may run against one PostgreSQL database)')
-    .action(() => runUntilSignal({ http: false, worker: true, catcher: false }));
+    .action(() => runUntilSignal({ http: false, worker: true, catcher: false, inbound: false }));
+  program
+    .command('inbound')
+    .description('the bounce and complaint receiver only (SMTP on HERALD_INBOUND_PORT; run one per deployment)')
+    .action(() => runUntilSignal({ http: false, worker: false, catcher: false, inbound: true }));
   program
     .command('migrate')
     .description('bring the database schema up to date and exit')

@@ -42,6 +42,7 @@ const campaignFields: Record<string, JsonSchema> = {
         enum: ['resend', 'hold'],
         description: 'Messages whose hand-off was under way when a worker died: send again (flagged possible_duplicate) or hold as uncertain.',
       },
+      tracking: { type: 'boolean', description: 'open pixel and click redirects (default true)' },
       quiet_hours: {
         type: 'object',
         additionalProperties: false,

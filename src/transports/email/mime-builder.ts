@@ -44,9 +44,9 @@ const MAX_LINE = 998;
 const FOLD_AT = 78;
 const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const UNSTRUCTURED_ASCII = /^[\t\x20-\x7e]*$/;
 // 7bit content: printable ASCII, tabs and line breaks only (no NUL, no other controls).
 const NOT_7BIT = /[^\t\r\n\x20-\x7e]/;
-const LONG_LINE = /[^\r\n]{999}/;
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]*$/;
 const NEWLINES = /\r\n|\r|\n/g;
 // Headers the builder writes itself; an extra header of the same name replaces the generated one,
@@ -115,7 +115,8 @@ function foldField(name: string, value: string): string | null {
   for (let i = 1; i < words.length; i++) {
     const word = words[i];
     // Never fold before an empty word: a continuation line of only whitespace is not allowed.
-    if (word !== '' && lineLength + 1 + word.length > FOLD_AT) {
+    // …nor right after the field name: the value starts on the name's line.
+    if (word !== '' && i > 1 && lineLength + 1 + word.length > FOLD_AT) {
       out += `\r\n ${word}`;
       lineLength = word.length + 1;
     } else {
@@ -130,7 +131,7 @@ function foldField(name: string, value: string): string | null {
 /** An unstructured header value: as is when printable ASCII, else encoded words. */
 function unstructured(value: string): string {
   const clean = value.replace(/[\r\n]+/g, ' ');
-  return PRINTABLE_ASCII.test(clean) ? clean : encodedWords(clean).join(' ');
+  return UNSTRUCTURED_ASCII.test(clean) ? clean : encodedWords(clean).join(' ');
 }
 
 function formatMailbox(mailbox: Mailbox, address: string): string {
@@ -198,10 +199,22 @@ interface EncodedPart {
   content: string;
 }
 
+/** A line over 998 octets (text is CRLF-normalized). A linear scan: a regex like /[^\n]{999}/ backtracks. */
+function hasLongLine(text: string): boolean {
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf('\n', start);
+    const lineEnd = end < 0 ? text.length : end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (lineEnd - start > MAX_LINE) return true;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+}
+
 function encodePart(raw: string): EncodedPart {
   const text = raw.includes('\n') || raw.includes('\r') ? raw.replace(NEWLINES, '\r\n') : raw;
   const withEnd = text.endsWith('\r\n') ? text : `${text}\r\n`;
-  if (!NOT_7BIT.test(text) && !LONG_LINE.test(text) && !text.includes(BOUNDARY_MARK)) {
+  if (!NOT_7BIT.test(text) && !hasLongLine(text) && !text.includes(BOUNDARY_MARK)) {
     return { transferEncoding: '7bit', content: withEnd };
   }
   let high = 0;

@@ -6,6 +6,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import nodemailer, { type NodemailerError, type SendMailOptions } from 'nodemailer';
 import type { Logger } from 'pino';
 import { classifySmtpReply, parseSmtpResponse } from '../../core/smtp-reply.ts';
+import { DKIM_SIGNED_HEADER_NAMES } from './dkim-signer.ts';
 import type { DkimKey, EmailTransport, OutgoingEmail, SendOutcome } from './email-transport.ts';
 
 export interface SmtpTransportOptions {
@@ -34,12 +35,7 @@ export interface SmtpTransportOptions {
 // The headers DKIM signs: nodemailer's RFC 4871 §5.5 list plus List-Unsubscribe-Post, because
 // RFC 8058 requires the one-click header pair to be covered by the signature (a mailbox provider
 // ignores an unsigned List-Unsubscribe-Post).
-export const DKIM_SIGNED_HEADERS = [
-  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
-  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
-  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
-  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
-].join(':');
+export const DKIM_SIGNED_HEADERS = DKIM_SIGNED_HEADER_NAMES.join(':');
 
 // Parsing a PEM key costs more than signing with a parsed one; a sender uses a handful of keys.
 const MAX_CACHED_KEYS = 100;
