@@ -219,7 +219,7 @@ describeEachDialect('delivery through the ledger', (get) => {
     const lease = new Date(env.clock.now().getTime() + 60_000).toISOString();
     const claimed = await claimDueMessages(env.store.db, env.store.caps, { deliveryId, now, limit: 10, owner: 'dead', leaseUntil: lease });
     expect(claimed).toHaveLength(6);
-    await markSending(env.store.db, { ids: claimed.slice(0, 2).map((m) => m.id), owner: 'dead', now, leaseUntil: lease, messageIdDomain: 'x' });
+    await markSending(env.store.db, env.store.caps, { headers: new Map(claimed.slice(0, 2).map((m) => [m.id, `herald.${m.id}@x`])), owner: 'dead', now, leaseUntil: lease });
     // While the lease runs, nobody else touches them.
     await runUntilIdle(worker);
     expect((await campaignStats(env.deps, actor, campaign.id)).sent).toBe(0);

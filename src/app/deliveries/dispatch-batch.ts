@@ -21,6 +21,7 @@ import {
 import type { ContactRow } from '../../store/schema.ts';
 import type { EmailTransport, FailureClass, SendOutcome } from '../../transports/email/email-transport.ts';
 import type { AppDeps } from '../deps.ts';
+import { heraldMessageId } from '../links/message-id.ts';
 import { signToken } from '../links/signed-token.ts';
 import { type EventInput, recordEvents } from '../events/record-events.ts';
 import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
@@ -108,14 +109,9 @@ async function handOff(
   group: Sendable[],
   lease: () => string,
 ): Promise<MessageOutcome[]> {
+  const headers = new Map(group.map((s) => [s.m.id, heraldMessageId(deps.config.secret, s.m.id, ctx.deliveryId, ctx.messageIdDomain)]));
   const marked = new Set(
-    await markSending(deps.store.db, {
-      ids: group.map((s) => s.m.id),
-      owner: opts.owner,
-      now: deps.clock.now().toISOString(),
-      leaseUntil: lease(),
-      messageIdDomain: ctx.messageIdDomain,
-    }),
+    await markSending(deps.store.db, deps.store.caps, { headers, owner: opts.owner, now: deps.clock.now().toISOString(), leaseUntil: lease() }),
   );
   return Promise.all(
     group
@@ -149,7 +145,7 @@ async function handOff(
           subject: rendered.subject,
           html: ctx.tracking ? trackMessageHtml(deps.config, m.id, rendered.html, unsubscribeUrl) : rendered.html,
           text: rendered.text,
-          messageId: `herald.${m.id}.${ctx.deliveryId}@${ctx.messageIdDomain}`,
+          messageId: headers.get(m.id)!,
           // VERP: bounces come back to an address that names (and signs) this message.
           envelopeFrom: verpAddress(deps.config.secret, m.id, deps.config.bounceDomain ?? ctx.messageIdDomain),
           headers: {

@@ -219,7 +219,7 @@ function sesNotification(text: string): { kind: 'dsn' | 'complaint'; recipients:
   return null;
 }
 
-const HERALD_ID = /herald\.\d+\.\d+@[A-Za-z0-9.-]+[A-Za-z0-9]/;
+const HERALD_ID = /herald\.\d+\.\d+(?:\.[0-9a-f]{6,32})?@[A-Za-z0-9.-]+[A-Za-z0-9]/;
 
 /** Parses a raw message; never throws (a message postal-mime cannot read is scanned as plain text). */
 export async function parseReport(raw: string | Uint8Array): Promise<ParsedReport> {

@@ -1,5 +1,5 @@
 // Which Herald message a provider's event is about. Herald sets the Message-ID header
-// `herald.<message id>.<delivery id>@<sender domain>`; providers echo it (or a copy Herald put in
+// `herald.<message id>.<delivery id>.<mac>@<sender domain>` (src/app/links/message-id.ts); providers echo it (or a copy Herald put in
 // their metadata header) in their events:
 //   SendGrid  `smtp-id` (the Message-ID as sent) or the custom arg `herald_message_id`
 //             (X-SMTPAPI: {"unique_args":{"herald_message_id":"…"}}) — opens and clicks carry only the custom arg;
@@ -14,7 +14,7 @@ export interface HeraldReference {
   deliveryId: number;
 }
 
-const REFERENCE = /^<?\s*herald\.(\d{1,15})\.(\d{1,15})(@[^>\s]*)?\s*>?$/i;
+const REFERENCE = /^<?\s*herald\.(\d{1,15})\.(\d{1,15})(?:\.[0-9a-f]{6,32})?(@[^>\s]*)?\s*>?$/i;
 
 /** The message and delivery ids of a Herald Message-ID (with or without <>), or null. */
 export function parseHeraldReference(value: unknown): HeraldReference | null {

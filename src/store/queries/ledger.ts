@@ -87,29 +87,27 @@ export async function claimDueMessages(
 /**
  * mark-sending: the hand-off marker, written before any of these rows is given to the transport.
  * Only rows still claimed by this owner change (a cancel or a lease takeover in between wins);
- * the caller sends exactly the ids returned. The Message-ID is fixed here too, so that a copy
- * that arrives before the outcome is written can already be matched to its row.
+ * the caller sends exactly the ids returned. The Message-ID is stored here too, so that a copy or
+ * a bounce that arrives before the outcome is written can already be matched to its row.
  */
 export async function markSending(
   db: Db,
-  args: { ids: number[]; owner: string; now: string; leaseUntil: string; messageIdDomain: string },
+  caps: DialectCapabilities,
+  args: { headers: ReadonlyMap<number, string>; owner: string; now: string; leaseUntil: string },
 ): Promise<number[]> {
-  if (args.ids.length === 0) return [];
-  const rows = await db
-    .updateTable('messages')
-    .set({
-      status: 'sending',
-      attempts: sql`attempts + 1`,
-      lease_expires_at: args.leaseUntil,
-      updated_at: args.now,
-      message_id_header: sql`'herald.' || id || '.' || delivery_id || '@' || ${args.messageIdDomain}`,
-    })
-    .where('id', 'in', args.ids)
-    .where('status', '=', 'claimed')
-    .where('lease_owner', '=', args.owner)
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
+  if (args.headers.size === 0) return [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return caps.name === 'postgres' ? `$${params.length}` : '?';
+  };
+  const tuples = [...args.headers].map(([id, header]) => `(CAST(${p(id)} AS bigint), ${p(header)})`).join(',');
+  const text =
+    `WITH v(id, header) AS (VALUES ${tuples}) ` +
+    `UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_expires_at = ${p(args.leaseUntil)}, updated_at = ${p(args.now)}, message_id_header = v.header ` +
+    `FROM v WHERE messages.id = v.id AND messages.status = 'claimed' AND messages.lease_owner = ${p(args.owner)} RETURNING messages.id`;
+  const r = await db.executeQuery<{ id: number }>(CompiledQuery.raw(text, params));
+  return r.rows.map((row) => Number(row.id));
 }
 
 export interface MessageOutcome {
