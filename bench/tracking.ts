@@ -16,7 +16,7 @@ import type { AppDeps } from '../src/app/deps.ts';
 import { clickUrl, openPixelUrl } from '../src/app/tracking/track-message-html.ts';
 import { createTrackingRecorder } from '../src/app/tracking/tracking-recorder.ts';
 import { buildServer } from '../src/http/server.ts';
-import { PIXEL_GIF, registerTrackingPublicRoutes } from '../src/http/tracking-public-routes.ts';
+import { PIXEL_GIF } from '../src/http/tracking-public-routes.ts';
 import { createSqliteDatabase, openBenchApp } from './support/bench-database.ts';
 import { startNode } from './support/child-process.ts';
 import type { LoadOptions, LoadResult } from './support/load-generator.ts';
@@ -109,10 +109,8 @@ export async function runTrackingBench(scale: number): Promise<void> {
     await reference.close();
     reference = null;
 
-    server = await buildServer(deps);
     const recorder = createTrackingRecorder(deps);
-    // Until the lead wires the routes into buildServer, the bench adds them itself.
-    if (!server.hasRoute({ method: 'GET', url: '/o/:file' })) registerTrackingPublicRoutes(server, deps, recorder);
+    server = await buildServer(deps, { trackingRecorder: recorder });
     await server.listen({ host: '127.0.0.1', port: 0 });
     const port = (server.server.address() as { port: number }).port;
 

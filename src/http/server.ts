@@ -11,7 +11,7 @@ import { registerConsentPublicRoutes } from './consent-public-routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
 import { registerTrackingPublicRoutes } from './tracking-public-routes.ts';
-import { createTrackingRecorder } from '../app/tracking/tracking-recorder.ts';
+import { createTrackingRecorder, type TrackingRecorder } from '../app/tracking/tracking-recorder.ts';
 import { loadProxyRanges } from '../app/tracking/proxy-ranges-file.ts';
 import type { RouteDef } from './route-def.ts';
 import { buildRouteTable } from './route-table.ts';
@@ -49,6 +49,8 @@ async function requireActor(deps: AppDeps, request: FastifyRequest): Promise<Act
 export interface BuildServerOptions {
   /** Extra routes (tests). */
   routes?: RouteDef[];
+  /** The open/click event recorder (benchmarks read its counters); one is made when absent. */
+  trackingRecorder?: TrackingRecorder;
 }
 
 export async function buildServer(deps: AppDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
@@ -143,7 +145,11 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   registerConsentPublicRoutes(app, deps);
   registerProviderWebhookRoutes(app, deps);
   // Opens and clicks: answered from memory, written in batches; closing the server flushes them.
-  registerTrackingPublicRoutes(app, deps, createTrackingRecorder(deps, { proxyRanges: loadProxyRanges(deps.config.proxyRangesFile) }));
+  registerTrackingPublicRoutes(
+    app,
+    deps,
+    options.trackingRecorder ?? createTrackingRecorder(deps, { proxyRanges: loadProxyRanges(deps.config.proxyRangesFile) }),
+  );
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;
