@@ -1,16 +1,23 @@
 // Open and click tracking end to end over Fastify inject: tokens from a rewritten message answer
 // with the pixel and the redirect, forged tokens with 404 and no event, and the buffered events
 // land with the right person-or-machine verdicts and counts (on both dialects).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../src/app/deps.ts';
 import { signToken } from '../src/app/links/signed-token.ts';
 import { signClickToken } from '../src/app/tracking/click-token.ts';
 import { createEventBuffer } from '../src/app/tracking/event-buffer.ts';
 import { trackingCounts } from '../src/app/tracking/tracking-counts.ts';
-import { loadProxyRanges } from '../src/app/tracking/proxy-ranges-file.ts';
 import { trackMessageHtml } from '../src/app/tracking/track-message-html.ts';
 import { createTrackingRecorder, type TrackingRecorder } from '../src/app/tracking/tracking-recorder.ts';
+import { createWriterThread } from '../src/app/tracking/tracking-writer.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import type { Interaction } from '../src/core/tracking/classify-interaction.ts';
 import { registerTrackingPublicRoutes } from '../src/http/tracking-public-routes.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList } from './support/seed.ts';
@@ -52,7 +59,7 @@ async function trackingApp(deps: AppDeps, recorder: TrackingRecorder): Promise<F
   return app;
 }
 
-describeEachDialect('open and click tracking', (get) => {
+describeEachDialect('open and click tracking', (get, dialect) => {
   let app: FastifyInstance;
   let recorder: TrackingRecorder;
   let accountId: number;
@@ -72,7 +79,7 @@ describeEachDialect('open and click tracking', (get) => {
     contacts = await seedContacts(deps.store.db, accountId, [1, 2, 3, 4].map((n) => ({ email: `c${n}@example.com`, lists: [[list, 'subscribed']] })));
     campaign = await seedCampaign(deps, accountId, contacts.slice(0, 3));
     // A long interval: only flush() and close() write in these tests.
-    recorder = createTrackingRecorder(deps, { proxyRanges: loadProxyRanges(PROXY_RANGES_FILE), intervalMs: 60_000 });
+    recorder = createTrackingRecorder(deps, { proxyRangesFile: PROXY_RANGES_FILE, intervalMs: 60_000 });
     app = await trackingApp(deps, recorder);
   });
   afterAll(async () => {
@@ -244,6 +251,113 @@ describeEachDialect('open and click tracking', (get) => {
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(25);
     expect(own.stats()).toMatchObject({ pending: 0, written: 25, dropped: 0 });
+  });
+
+  it('writes in a worker thread on SQLite and on the request thread on PostgreSQL, unless told otherwise', async () => {
+    expect(recorder.stats().writerThreadId).not.toBeNull();
+    if (dialect === 'sqlite') expect(recorder.stats().writerThreadId).not.toBe(threadId);
+    else expect(recorder.stats().writerThreadId).toBe(threadId);
+
+    // The other way round on each dialect: the memory of recent clicks (for the every-link rule)
+    // and every counter go with the writer, and close() drains it.
+    const { deps, clock } = get();
+    const other = await seedCampaign(deps, accountId, [contacts[3]]);
+    const [m] = other.messageIds;
+    const own = createTrackingRecorder(deps, { intervalMs: 60_000, writerThread: dialect !== 'sqlite' });
+    const server = await trackingApp(deps, own);
+    const links = ['https://shop.example/x', 'https://shop.example/y'];
+    clock.set(at(10_000));
+    await server.inject({ method: 'GET', url: clickPath(m, links[0]), headers: { 'user-agent': BROWSER } });
+    await own.flush();
+    const firstWriter = own.stats().writerThreadId;
+    if (dialect === 'sqlite') expect(firstWriter).toBe(threadId);
+    else expect(firstWriter).not.toBe(threadId);
+    clock.set(at(10_001));
+    await server.inject({ method: 'GET', url: clickPath(m, links[1]), headers: { 'user-agent': BROWSER } });
+    await server.inject({ method: 'GET', url: openPath(m), headers: { 'user-agent': BROWSER } });
+    expect(own.stats()).toMatchObject({ pending: 2, written: 1 });
+    await server.close();
+    expect(own.stats()).toMatchObject({ pending: 0, written: 3, dropped: 0, failedWrites: 0, writerThreadId: firstWriter });
+    const events = await deps.store.db.selectFrom('message_events').select(['type', 'machine', 'data']).where('message_id', '=', m).orderBy('id').execute();
+    expect(events.map((e) => [e.type, e.machine, JSON.parse(e.data).why])).toEqual([
+      ['clicked', 0, 'browser'],
+      ['clicked', 1, 'all 2 links of the message clicked within 5 s'],
+      ['opened', 0, 'mail client'],
+    ]);
+  });
+
+  it('a write that fails in the writer is kept and written by the next round', async () => {
+    const { deps, clock } = get();
+    const [m1] = campaign.messageIds;
+    const own = createTrackingRecorder(deps, { intervalMs: 60_000 });
+    const server = await trackingApp(deps, own);
+    clock.set(at(11_000));
+    await server.inject({ method: 'GET', url: openPath(m1), headers: { 'user-agent': BROWSER } });
+    // A trigger that refuses new events makes the writer's transaction fail, on its own connection.
+    if (dialect === 'sqlite') {
+      await sql`CREATE TRIGGER tracking_test_refuse BEFORE INSERT ON message_events BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`.execute(deps.store.db);
+    } else {
+      await sql`CREATE FUNCTION tracking_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`.execute(deps.store.db);
+      await sql`CREATE TRIGGER tracking_test_refuse BEFORE INSERT ON message_events FOR EACH ROW EXECUTE FUNCTION tracking_test_refuse()`.execute(deps.store.db);
+    }
+    await expect(own.flush()).rejects.toThrow(/failed/);
+    expect(own.stats()).toMatchObject({ pending: 1, written: 0, failedWrites: 1 });
+    await sql`DROP TRIGGER tracking_test_refuse${sql.raw(dialect === 'sqlite' ? '' : ' ON message_events')}`.execute(deps.store.db);
+    await server.close();
+    expect(own.stats()).toMatchObject({ pending: 0, written: 1, dropped: 0, failedWrites: 1 });
+    const n = await deps.store.db
+      .selectFrom('message_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('message_id', '=', m1)
+      .where('occurred_at', '=', at(11_000))
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+  });
+
+  it('asks requests to wait a little only while the writes are several batches behind', async () => {
+    const { deps, clock } = get();
+    const [, m2] = campaign.messageIds;
+    const own = createTrackingRecorder(deps, { intervalMs: 60_000, maxBatch: 100 });
+    clock.set(at(12_000));
+    const item = { kind: 'open' as const, messageId: m2, method: 'GET' as const, ip: '203.0.113.5', userAgent: BROWSER, at: at(12_000) };
+    for (let i = 0; i < 499; i++) own.push(item);
+    // The first 100 went to the writer at once; all 499 are still waiting or being written.
+    expect(own.stats().pending).toBe(499);
+    expect(own.slowDown()).toBeNull();
+    own.push(item);
+    const wait = own.slowDown();
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    await own.close();
+    expect(own.stats()).toMatchObject({ pending: 0, written: 500, dropped: 0 });
+    expect(own.slowDown()).toBeNull();
+  });
+});
+
+describe('tracking writer thread', () => {
+  it('when the thread cannot start, the batch fails (the buffer keeps it) and later batches are written on this thread', async () => {
+    const errors: unknown[] = [];
+    const log = { level: 'silent', error: (o: unknown) => errors.push(o) } as unknown as AppDeps['log'];
+    // A database under a regular file: the thread fails while opening it.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-')), 'not-a-directory');
+    fs.writeFileSync(file, '');
+    const config = loadConfig({ HERALD_DATABASE_URL: `sqlite:${file}/herald.db`, HERALD_CATCHER: 'off' });
+    const here: Interaction[][] = [];
+    const writer = createWriterThread({
+      config,
+      proxyRangesFile: null,
+      log,
+      writeHere: async (items) => {
+        here.push(items);
+        return threadId;
+      },
+    });
+    const item: Interaction = { kind: 'open', messageId: 1, method: 'GET', ip: '203.0.113.5', userAgent: BROWSER, at: T0 };
+    await expect(writer.write([item])).rejects.toThrow(/stopped/);
+    expect(await writer.write([item, item])).toBe(threadId);
+    expect(here).toEqual([[item, item]]);
+    expect(errors.length).toBeGreaterThan(0);
+    await writer.close();
   });
 });
 

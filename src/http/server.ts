@@ -12,7 +12,6 @@ import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
 import { registerTrackingPublicRoutes } from './tracking-public-routes.ts';
 import { createTrackingRecorder, type TrackingRecorder } from '../app/tracking/tracking-recorder.ts';
-import { loadProxyRanges } from '../app/tracking/proxy-ranges-file.ts';
 import type { RouteDef } from './route-def.ts';
 import { buildRouteTable } from './route-table.ts';
 
@@ -144,12 +143,9 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   registerPublicRoutes(app, deps);
   registerConsentPublicRoutes(app, deps);
   registerProviderWebhookRoutes(app, deps);
-  // Opens and clicks: answered from memory, written in batches; closing the server flushes them.
-  registerTrackingPublicRoutes(
-    app,
-    deps,
-    options.trackingRecorder ?? createTrackingRecorder(deps, { proxyRanges: loadProxyRanges(deps.config.proxyRangesFile) }),
-  );
+  // Opens and clicks: answered from memory, written in batches (on SQLite by a worker thread);
+  // closing the server flushes them.
+  registerTrackingPublicRoutes(app, deps, options.trackingRecorder ?? createTrackingRecorder(deps));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   return app;

@@ -1,7 +1,8 @@
 // The open pixel and the click redirect, reached by recipients' mail clients. They answer from
 // the signed token alone and push the interaction into the recorder's buffer: no database query
-// on the request path (measured in bench/tracking.ts). Anything Herald did not sign is a 404,
-// never a redirect.
+// on the request path (measured in bench/tracking.ts); the writing happens elsewhere (on SQLite in
+// a worker thread), and only when it falls far behind do the answers wait a little for it.
+// Anything Herald did not sign is a 404, never a redirect.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app/deps.ts';
 import { verifyToken } from '../app/links/signed-token.ts';
@@ -33,6 +34,7 @@ export function registerTrackingPublicRoutes(app: FastifyInstance, deps: AppDeps
     const messageId = file.endsWith('.gif') ? verifyToken(secret, 'open', file.slice(0, -4)) : null;
     if (messageId === null) return reply.code(404).header('cache-control', 'no-store').type('text/plain').send('not found');
     recorder.push({ kind: 'open', messageId, method, ip: request.ip, userAgent: userAgent(request), at: now() });
+    await recorder.slowDown();
     return reply.header('cache-control', 'no-store').type('image/gif').send(PIXEL_GIF);
   };
 
@@ -49,6 +51,7 @@ export function registerTrackingPublicRoutes(app: FastifyInstance, deps: AppDeps
       url: target.url,
       linkCount: target.linkCount,
     });
+    await recorder.slowDown();
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     // HEAD is how scanners check a link: it is answered, recorded as a machine, and not redirected.
     if (method === 'HEAD') return reply.code(200).type('text/html; charset=utf-8').send();

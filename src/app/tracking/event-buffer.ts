@@ -11,7 +11,15 @@ export interface EventBuffer<T> {
   flush(): Promise<void>;
   /** Stops the timer and writes everything; later pushes are dropped. Safe to call twice. */
   close(): Promise<void>;
-  stats(): { pending: number; written: number; dropped: number; failedWrites: number };
+  stats(): EventBufferStats;
+}
+
+export interface EventBufferStats {
+  /** Waiting or being written. */
+  pending: number;
+  written: number;
+  dropped: number;
+  failedWrites: number;
 }
 
 export interface EventBufferOptions<T> {
@@ -36,6 +44,8 @@ export function createEventBuffer<T>(options: EventBufferOptions<T>): EventBuffe
   let pending: T[] = [];
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> | null = null;
+  // Items handed to `write` and not yet answered: a write to another thread takes a while.
+  let inFlight = 0;
   let closed = false;
   let closing: Promise<void> | null = null;
   const counts = { written: 0, dropped: 0, failedWrites: 0 };
@@ -43,6 +53,7 @@ export function createEventBuffer<T>(options: EventBufferOptions<T>): EventBuffe
   async function writeOnce(): Promise<void> {
     const items = pending.splice(0, writeSlice);
     if (items.length === 0) return;
+    inFlight = items.length;
     try {
       await options.write(items);
       counts.written += items.length;
@@ -53,6 +64,8 @@ export function createEventBuffer<T>(options: EventBufferOptions<T>): EventBuffe
       pending = items.concat(pending);
       if (pending.length > maxPending) counts.dropped += pending.splice(maxPending).length;
       throw err;
+    } finally {
+      inFlight = 0;
     }
   }
 
@@ -127,6 +140,6 @@ export function createEventBuffer<T>(options: EventBufferOptions<T>): EventBuffe
       })();
       return closing;
     },
-    stats: () => ({ pending: pending.length, ...counts }),
+    stats: () => ({ pending: pending.length + inFlight, ...counts }),
   };
 }
