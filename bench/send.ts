@@ -291,12 +291,18 @@ export async function runSendBench(scale: number): Promise<void> {
   progress(`send: ${messages} messages to ${sink.kind} at ${sink.url}`);
   try {
     const smtpSource = await runSmtpSource(sink, messages, await referenceMessageBytes());
-    const nodemailerLoop = await runNodemailerLoop(sink, messages, worker.concurrency);
+    // BENCH_SEND_NODEMAILER=0 skips the nodemailer loop (~50 s at 100k) when iterating on Herald.
+    const nodemailerLoop =
+      process.env.BENCH_SEND_NODEMAILER === '0'
+        ? { name: 'nodemailer-pool-loop (skipped)', msgs_per_s: Number.NaN }
+        : await runNodemailerLoop(sink, messages, worker.concurrency);
     const refs = { nodemailer: nodemailerLoop, smtpSource };
+    // BENCH_SEND_DIALECTS=sqlite (or postgres) runs Herald on one dialect only.
+    const dialects = (process.env.BENCH_SEND_DIALECTS ?? 'sqlite,postgres').split(',');
 
-    await heraldOn(createSqliteDatabase('send'), sink, messages, worker, refs);
+    if (dialects.includes('sqlite')) await heraldOn(createSqliteDatabase('send'), sink, messages, worker, refs);
 
-    const pg = await createPostgresDatabase();
+    const pg = dialects.includes('postgres') ? await createPostgresDatabase() : { skipped: 'BENCH_SEND_DIALECTS leaves it out' };
     if ('skipped' in pg) {
       progress(`herald[postgres]: skipped — ${pg.skipped}`);
       emit({ bench: 'send', subject: 'herald', dialect: 'postgres', skipped: pg.skipped });

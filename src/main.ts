@@ -3,8 +3,8 @@
 import { reportCliError } from './cli/cli-context.ts';
 import { buildProgram } from './cli/program.ts';
 
-buildProgram()
-  .parseAsync(process.argv)
+buildProgram(process.argv)
+  .then((program) => program.parseAsync(process.argv))
   .catch((err: unknown) => {
     process.exitCode = reportCliError(err);
   });

@@ -97,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.HERALD_LOG_LEVEL || 'info',
     worker: {
       batchSize: intVar(env, 'HERALD_WORKER_BATCH', 500, 1, 10_000),
-      concurrency: intVar(env, 'HERALD_WORKER_CONCURRENCY', 20, 1, 500),
+      concurrency: intVar(env, 'HERALD_WORKER_CONCURRENCY', 50, 1, 500),
       leaseSeconds: intVar(env, 'HERALD_WORKER_LEASE_SECONDS', 60, 1, 3600),
       pollMs: intVar(env, 'HERALD_WORKER_POLL_MS', 500, 10, 60_000),
     },

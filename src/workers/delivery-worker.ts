@@ -34,6 +34,9 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
   const { batchSize, concurrency, leaseSeconds } = deps.config.worker;
   const contexts = new Map<number, DeliveryContext>();
   let lastRecovery = 0;
+  let lastHousekeeping = 0;
+  /** The last pass dispatched a full batch: more are probably waiting. */
+  let busy = false;
   const log = deps.log.child({ component: 'worker', owner });
   // Look for expired leases a few times per lease period (a dead worker's rows wait at most ~1.5 leases).
   const recoveryEveryMs = Math.min(5_000, leaseSeconds * 500);
@@ -63,16 +66,23 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
       const r = await recoverExpiredLeases(deps);
       worked ||= r.requeued + r.resent > 0;
     }
-    // Double opt-in: ask new unconfirmed subscribers, send the confirmation messages, close
-    // requests that expired (their waiting campaign messages then come due and are skipped).
-    const now = deps.clock.now();
-    const asked = await ensureConsentRequests(deps, now);
-    const confirmations = await sendPendingConfirmations(deps, transport, now);
-    const expired = await expireConsentRequests(deps, now);
-    worked ||= asked + confirmations + expired > 0;
-    // Outgoing webhooks: signed batches of new events to each account's endpoints.
-    const hooks = await dispatchWebhooks(deps, now);
-    worked ||= hooks.delivered > 0;
+    // While full batches go out back to back, the housekeeping below runs at most every pollMs
+    // (as it would between idle polls): its four steps (five queries or more) cost ~3-4 µs per message at a
+    // batch of 1,000 (3.5 ms per pass on SQLite, more on PostgreSQL).
+    if (!busy || nowMs - lastHousekeeping >= deps.config.worker.pollMs) {
+      lastHousekeeping = nowMs;
+      // Double opt-in: ask new unconfirmed subscribers, send the confirmation messages, close
+      // requests that expired (their waiting campaign messages then come due and are skipped).
+      const now = deps.clock.now();
+      const asked = await ensureConsentRequests(deps, now);
+      const confirmations = await sendPendingConfirmations(deps, transport, now);
+      const expired = await expireConsentRequests(deps, now);
+      worked ||= asked + confirmations + expired > 0;
+      // Outgoing webhooks: signed batches of new events to each account's endpoints.
+      const hooks = await dispatchWebhooks(deps, now);
+      worked ||= hooks.delivered > 0;
+    }
+    busy = false;
     const preparing = await claimDueDelivery(deps);
     if (preparing !== null) {
       await prepareDelivery(deps, preparing);
@@ -85,6 +95,7 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
       const counts = await dispatchBatch(deps, ctx, { owner, batchSize, concurrency, leaseSeconds, transport });
       if (counts.claimed > 0) {
         worked = true;
+        busy ||= counts.claimed >= batchSize;
         if (counts.failed > 0) await pauseIfSenderFailing(deps, id);
         log.debug({ deliveryId: id, ...counts }, 'batch dispatched');
       }

@@ -81,13 +81,14 @@ async function deliveryIsSending(deps: AppDeps, deliveryId: number): Promise<boo
 const LANES = 4;
 
 /** The event a hand-off outcome becomes: a 5xx for the recipient is a (synchronous) hard bounce. */
-function handOffEvent(accountId: number, r: MessageOutcome, now: string): EventInput {
+function handOffEvent(accountId: number, r: MessageOutcome, now: string, ledger: EventInput['ledger']): EventInput {
   const at = r.sentAt ?? now;
   const data = { response: r.response, reason: r.reason, source: 'smtp-session' };
-  if (r.status === 'sent') return { accountId, messageId: r.id, type: 'sent', occurredAt: at, data: { response: r.response } };
-  if (r.status === 'deferred') return { accountId, messageId: r.id, type: 'deferred', occurredAt: at, data: { ...data, next_attempt_at: r.nextAttemptAt } };
-  if (r.failureClass === 'recipient') return { accountId, messageId: r.id, type: 'bounced', occurredAt: at, data: { ...data, class: 'hard' } };
-  return { accountId, messageId: r.id, type: 'failed', occurredAt: at, data };
+  const base = { accountId, messageId: r.id, occurredAt: at, ledger };
+  if (r.status === 'sent') return { ...base, type: 'sent', data: { response: r.response } };
+  if (r.status === 'deferred') return { ...base, type: 'deferred', data: { ...data, next_attempt_at: r.nextAttemptAt } };
+  if (r.failureClass === 'recipient') return { ...base, type: 'bounced', data: { ...data, class: 'hard' } };
+  return { ...base, type: 'failed', data };
 }
 
 function skipOutcome(id: number, reason: Reason, response: string | null): MessageOutcome {
@@ -266,7 +267,14 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
   // The contact's timeline and outgoing webhooks see every hand-off: one batch of events per
   // dispatch batch (after the outcomes are in the ledger, so an event never runs ahead of it).
   const at = deps.clock.now().toISOString();
-  await recordEvents(deps, handedOff.map((r) => handOffEvent(ctx.accountId, r, at)));
+  // The rows were claimed for this delivery, so their ledger ids are known (no lookup).
+  const contactOf = new Map(claimed.map((m) => [m.id, m.contact_id]));
+  await recordEvents(
+    deps,
+    handedOff.map((r) =>
+      handOffEvent(ctx.accountId, r, at, { campaignId: ctx.campaignId, deliveryId: ctx.deliveryId, contactId: contactOf.get(r.id)! }),
+    ),
+  );
   if (next < groups.length) {
     const rest = groups.slice(next).flat().map((g) => g.m.id);
     await releaseClaimed(db, { ids: rest, owner: opts.owner, now: deps.clock.now().toISOString() });

@@ -4,6 +4,7 @@
 // plain indexed counts. Callers on hot paths buffer events and call this per batch.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DialectCapabilities } from '../../store/dialect-capabilities.ts';
+import { joinKey } from '../../store/queries/ledger.ts';
 import type { Database } from '../../store/schema.ts';
 import type { EventType } from '../../store/schema-events.ts';
 import type { AppDeps } from '../deps.ts';
@@ -17,6 +18,11 @@ export interface EventInput {
   /** Opens and clicks: made by a machine (privacy proxy, scanner) rather than a person. */
   machine?: boolean | null;
   data?: Record<string, unknown>;
+  /**
+   * The ledger row's ids, when the caller read them from that row itself (the dispatcher, which
+   * claimed it for this account): saves looking them up again. Never from outside input.
+   */
+  ledger?: { campaignId: number; deliveryId: number; contactId: number };
 }
 
 /** Which ledger column records the first event of a type (and, for people, the first human one). */
@@ -41,7 +47,7 @@ async function setFirstTimes(db: Kysely<Database>, caps: DialectCapabilities, co
   // The column name comes from the fixed tables above, never from input.
   await db.executeQuery(
     CompiledQuery.raw(
-      `WITH v(id, at) AS (VALUES ${tuples}) UPDATE messages SET ${column} = v.at FROM v WHERE messages.id = v.id AND messages.${column} IS NULL`,
+      `WITH v(id, at) AS (VALUES ${tuples}) UPDATE messages SET ${column} = v.at FROM v WHERE messages.id = ${joinKey(caps)} AND messages.${column} IS NULL`,
       params,
     ),
   );
@@ -51,7 +57,7 @@ export async function recordEvents(deps: AppDeps, events: readonly EventInput[])
   if (events.length === 0) return 0;
   const { db, caps } = deps.store;
   const now = deps.clock.now().toISOString();
-  const ids = [...new Set(events.map((e) => e.messageId).filter((id): id is number => id !== null))];
+  const ids = [...new Set(events.filter((e) => !e.ledger).map((e) => e.messageId).filter((id): id is number => id !== null))];
   return db.transaction().execute(async (trx) => {
     const ledger = new Map<number, { account_id: number; campaign_id: number; delivery_id: number; contact_id: number }>();
     for (let i = 0; i < ids.length; i += 5000) {
@@ -64,7 +70,8 @@ export async function recordEvents(deps: AppDeps, events: readonly EventInput[])
     }
     // An event may only touch a message of its own account.
     const rows = events.map((e) => {
-      const m = e.messageId !== null ? ledger.get(e.messageId) : undefined;
+      const known = e.ledger && e.messageId !== null ? { account_id: e.accountId, campaign_id: e.ledger.campaignId, delivery_id: e.ledger.deliveryId, contact_id: e.ledger.contactId } : undefined;
+      const m = known ?? (e.messageId !== null ? ledger.get(e.messageId) : undefined);
       const mine = m && m.account_id === e.accountId ? m : undefined;
       return {
         account_id: e.accountId,
