@@ -5,12 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type OpenedApp, openApp } from './app/open-app.ts';
 import type { HeraldConfig } from './config/load-config.ts';
-import { buildServer } from './http/server.ts';
-import { startBounceReceiver } from './inbound/bounce-receiver.ts';
-import { startMailCatcher } from './inbound/mail-catcher.ts';
 import type { EmailTransport } from './transports/email/email-transport.ts';
-import { createLeanSmtpTransport } from './transports/email/lean-smtp-transport.ts';
-import { createSmtpTransport } from './transports/email/smtp-transport.ts';
 import { createDeliveryWorker } from './workers/delivery-worker.ts';
 
 export interface Roles {
@@ -30,12 +25,19 @@ export interface RunningHerald {
 }
 
 /** Where email goes: the configured relay, or else the built-in catcher on loopback. */
-export function emailTransportFor(config: HeraldConfig, catcherPort: number | null, log: OpenedApp['deps']['log']): EmailTransport {
+// Each role's modules are imported only when the role runs: a `herald worker` never loads the
+// HTTP server or nodemailer (~20 MB of RSS and a quarter second of start-up).
+export async function emailTransportFor(config: HeraldConfig, catcherPort: number | null, log: OpenedApp['deps']['log']): Promise<EmailTransport> {
   const url = config.smtpUrl ?? `smtp://127.0.0.1:${catcherPort ?? config.catcherPort}`;
   // The pipelining client sends ~15,000-22,000 msgs/s where nodemailer's pool sends ~1,500-1,900
   // (Postfix smtp-sink, 5 connections, same run; bench/support/lean-loop.ts), with the same
   // outcomes; nodemailer stays available as HERALD_SMTP_CLIENT=nodemailer.
-  return config.smtpClient === 'lean' ? createLeanSmtpTransport({ url, log }) : createSmtpTransport({ url, log });
+  if (config.smtpClient === 'lean') {
+    const { createLeanSmtpTransport } = await import('./transports/email/lean-smtp-transport.ts');
+    return createLeanSmtpTransport({ url, log });
+  }
+  const { createSmtpTransport } = await import('./transports/email/smtp-transport.ts');
+  return createSmtpTransport({ url, log });
 }
 
 export async function startHerald(config: HeraldConfig, roles: Roles): Promise<RunningHerald> {
@@ -48,6 +50,7 @@ export async function startHerald(config: HeraldConfig, roles: Roles): Promise<R
   let url: string | null = null;
   try {
     if (roles.catcher) {
+      const { startMailCatcher } = await import('./inbound/mail-catcher.ts');
       const catcher = await startMailCatcher(deps, { host: '127.0.0.1', port: config.catcherPort, keep: config.catcherKeep });
       catcherPort = catcher.port;
       stops.push(() => catcher.close());
@@ -55,18 +58,20 @@ export async function startHerald(config: HeraldConfig, roles: Roles): Promise<R
     }
     if (roles.inbound) {
       {
+        const { startBounceReceiver } = await import('./inbound/bounce-receiver.ts');
         const receiver = await startBounceReceiver(deps, { host: config.inboundHost, port: config.inboundPort, domain: config.bounceDomain });
         stops.push(() => receiver.close());
         deps.log.info({ port: receiver.port }, 'bounce and complaint receiver listening');
       }
     }
     if (roles.http) {
+      const { buildServer } = await import('./http/server.ts');
       http = await buildServer(deps);
       url = await http.listen({ host: config.host, port: config.port });
       stops.push(() => http!.close());
     }
     if (roles.worker) {
-      const transport = emailTransportFor(config, catcherPort, deps.log);
+      const transport = await emailTransportFor(config, catcherPort, deps.log);
       const worker = createDeliveryWorker(deps, transport);
       worker.start();
       stops.push(async () => {
