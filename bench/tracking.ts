@@ -2,7 +2,7 @@
 // with p99 ≤ 10 ms, on SQLite).
 //
 // Herald's HTTP server (buildServer, as `herald serve` runs it) with the tracking routes over a
-// fresh SQLite store holding 1,000 sent messages; the load generator (bench/support/
+// fresh SQLite store holding 1,000 sent messages; autocannon (bench/support/
 // load-generator.ts) runs as a child process on the other core, with 32 keep-alive connections,
 // cycling through tokens of all 1,000 messages (clicks: 3 links each). The events are written by
 // the recorder (on SQLite in its worker thread) while the load runs; afterwards the server is
