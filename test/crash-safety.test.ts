@@ -8,7 +8,7 @@ import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
-import { describeEachDialect } from './support/dialects.ts';
+import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
@@ -43,6 +43,22 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** An account with RECIPIENTS subscribed contacts and a draft campaign to all of them. */
+async function seedCampaign(env: TestEnv, name: string): Promise<{ actor: Actor; campaignId: number }> {
+  const accountId = await seedAccount(env.deps, name);
+  const actor: Actor = { accountId, role: 'owner', label: 'test' };
+  const list = await seedList(env.store.db, accountId, 'All');
+  const template = await seedTemplate(env.store.db, accountId);
+  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
+  await seedContacts(
+    env.store.db,
+    accountId,
+    Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `${slug}${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
+  );
+  const campaign = await createCampaign(env.deps, actor, { name, template_id: template, from_email: `a@${slug}.example.com`, audience: { list_ids: [list] } });
+  return { actor, campaignId: campaign.id };
+}
+
 describeEachDialect('real worker processes: kill -9, several workers, limits', (get) => {
   let sink: SmtpSink;
   const children: ChildProcess[] = [];
@@ -57,16 +73,8 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
 
   it('sends every recipient exactly once, except flagged rows whose hand-off was under way', { timeout: 90_000 }, async () => {
     const env = get();
-    const accountId = await seedAccount(env.deps, 'Crash test');
-    const actor: Actor = { accountId, role: 'owner', label: 'test' };
-    const list = await seedList(env.store.db, accountId, 'All');
-    const template = await seedTemplate(env.store.db, accountId);
-    await seedContacts(
-      env.store.db,
-      accountId,
-      Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `crash${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-    );
-    const campaign = await createCampaign(env.deps, actor, { name: 'Crash', template_id: template, from_email: 'a@crash.example.com', audience: { list_ids: [list] } });
+    const { actor, campaignId } = await seedCampaign(env, 'Crash test');
+    const campaign = { id: campaignId };
     // The child processes run on the real clock.
     await sendCampaign({ ...env.deps, clock: { now: () => new Date() } }, actor, campaign.id);
     const before = sink.count();
@@ -106,16 +114,8 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
 
   it('several worker processes share one delivery without sending anyone twice', { timeout: 90_000 }, async () => {
     const env = get();
-    const accountId = await seedAccount(env.deps, 'Many workers');
-    const actor: Actor = { accountId, role: 'owner', label: 'test' };
-    const list = await seedList(env.store.db, accountId, 'All');
-    const template = await seedTemplate(env.store.db, accountId);
-    await seedContacts(
-      env.store.db,
-      accountId,
-      Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `many${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-    );
-    const campaign = await createCampaign(env.deps, actor, { name: 'Many', template_id: template, from_email: 'a@many.example.com', audience: { list_ids: [list] } });
+    const { actor, campaignId } = await seedCampaign(env, 'Many workers');
+    const campaign = { id: campaignId };
     await sendCampaign({ ...env.deps, clock: { now: () => new Date() } }, actor, campaign.id);
     const before = sink.count();
     const workers = [startWorker(env.url, sink.url), startWorker(env.url, sink.url), startWorker(env.url, sink.url)];
@@ -135,18 +135,10 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
 
   it('a daily limit holds across several worker processes; the rest waits for the next day', { timeout: 90_000 }, async () => {
     const env = get();
-    const accountId = await seedAccount(env.deps, 'Limited');
-    const actor: Actor = { accountId, role: 'owner', label: 'test' };
+    const { actor, campaignId } = await seedCampaign(env, 'Limited');
+    const campaign = { id: campaignId };
     const realClock = { ...env.deps, clock: { now: () => new Date() } };
     await updatePacingPolicy(realClock, actor, { timezone: 'Europe/Berlin', daily_limit: { email: 100 } });
-    const list = await seedList(env.store.db, accountId, 'All');
-    const template = await seedTemplate(env.store.db, accountId);
-    await seedContacts(
-      env.store.db,
-      accountId,
-      Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `limit${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-    );
-    const campaign = await createCampaign(env.deps, actor, { name: 'Limited', template_id: template, from_email: 'a@limit.example.com', audience: { list_ids: [list] } });
     await sendCampaign(realClock, actor, campaign.id);
     const before = sink.count();
     const workers = [startWorker(env.url, sink.url), startWorker(env.url, sink.url), startWorker(env.url, sink.url)];

@@ -1,6 +1,4 @@
-// The SMTP transport against a real SMTP server on loopback: what it sends, what each kind of
-// reply becomes, and DKIM signatures that a verifier (written here from RFC 6376) accepts.
-import { createHash, createPublicKey, verify } from 'node:crypto';
+
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/app/accounts/bootstrap.ts';
@@ -8,6 +6,7 @@ import { addSenderDomain } from '../src/app/sender-domains/add-sender-domain.ts'
 import { dkimKeyFor } from '../src/app/sender-domains/dkim-key-for.ts';
 import type { OutgoingEmail } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
+import { verifyDkim } from './support/dkim-verify.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
@@ -154,65 +153,6 @@ describe('SMTP transport', () => {
 });
 
 // ---- DKIM verification (RFC 6376, relaxed/relaxed, rsa-sha256), independent of nodemailer ----
-
-function splitMessage(raw: string): { headerLines: string[]; body: string } {
-  const end = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, end);
-  const body = raw.slice(end + 4);
-  // Keep each header field with its folded continuation lines.
-  const headerLines: string[] = [];
-  for (const line of head.split('\r\n')) {
-    if (/^[ \t]/.test(line) && headerLines.length > 0) headerLines[headerLines.length - 1] += `\r\n${line}`;
-    else headerLines.push(line);
-  }
-  return { headerLines, body };
-}
-
-function relaxedHeader(field: string): string {
-  const colon = field.indexOf(':');
-  const name = field.slice(0, colon).trim().toLowerCase();
-  const value = field
-    .slice(colon + 1)
-    .replace(/\r\n(?=[ \t])/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-  return `${name}:${value}`;
-}
-
-function relaxedBody(body: string): string {
-  const lines = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
-}
-
-function verifyDkim(raw: string, dnsRecord: string): { ok: boolean; tags: Record<string, string> } {
-  const { headerLines, body } = splitMessage(raw);
-  const sigField = headerLines.find((l) => /^dkim-signature:/i.test(l));
-  if (!sigField) throw new Error('no DKIM-Signature header');
-  const tags: Record<string, string> = {};
-  for (const part of relaxedHeader(sigField).slice('dkim-signature:'.length).split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) tags[part.slice(0, eq).trim()] = part.slice(eq + 1).replace(/\s+/g, '');
-  }
-  if (tags.a !== 'rsa-sha256' || tags.c !== 'relaxed/relaxed') throw new Error(`unexpected a=${tags.a} c=${tags.c}`);
-  const bodyHash = createHash('sha256').update(relaxedBody(body)).digest('base64');
-  if (bodyHash !== tags.bh) return { ok: false, tags };
-  // Signed headers: for each name in h=, the last not yet used instance (RFC 6376 §5.4.2).
-  const used = new Set<number>();
-  let data = '';
-  for (const name of tags.h.split(':')) {
-    for (let i = headerLines.length - 1; i >= 0; i--) {
-      if (used.has(i) || headerLines[i].slice(0, headerLines[i].indexOf(':')).trim().toLowerCase() !== name.toLowerCase()) continue;
-      used.add(i);
-      data += `${relaxedHeader(headerLines[i])}\r\n`;
-      break;
-    }
-  }
-  data += relaxedHeader(sigField).replace(/([;:\s]b=)[^;]*/, '$1');
-  const p = /(?:^|;)\s*p=([^;]+)/.exec(dnsRecord)![1].trim();
-  const publicKey = createPublicKey({ key: Buffer.from(p, 'base64'), format: 'der', type: 'spki' });
-  return { ok: verify('sha256', Buffer.from(data, 'binary'), publicKey, Buffer.from(tags.b, 'base64')), tags };
-}
 
 describeEachDialect('DKIM signing through the SMTP transport', (get) => {
   let sink: SmtpSink;
