@@ -199,6 +199,39 @@ describeEachDialect('CSV import', (get) => {
     for (const i of [0, 9, 10, 24]) expect(await contactByEmail(`broken-upload-${i}@example.com`)).toBeDefined();
   });
 
+  it('reads files over a megabyte in a worker thread with the same errors, lines and break-off', async () => {
+    // 30,000 rows (~1.5 MB): past the size read in this thread, so parsing runs in the worker.
+    const lines = ['email,first_name,city'];
+    for (let i = 0; i < 30_000; i++) lines.push(`threaded-${i}@example.com,First${i},"Berlin, Germany"`);
+    lines[5_001] = 'threaded-bad@@example.com,Bad,Berlin';
+    lines[17_001] = 'threaded-17000@example.com,Stray "quote,Berlin';
+    lines[29_001] = 'threaded-29000@example.com,Short';
+    const body = `${lines.join('\n')}\n`;
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    // Chunks of 64 KiB as a file or socket delivers them, the last line cut in half by a break-off.
+    async function* upload(breakOff: boolean) {
+      const bytes = Buffer.from(breakOff ? `${body}threaded-half@exa` : body);
+      for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536);
+      if (breakOff) {
+        await sleep(20);
+        throw new Error('connection reset by peer');
+      }
+    }
+    const errors = [
+      { line: 5_002, field: 'email', reason: expect.stringContaining('threaded-bad@@example.com') },
+      { line: 17_002, field: 'row', reason: expect.stringContaining('stray quote') },
+      { line: 29_002, field: 'row', reason: 'has 2 fields, the header has 3' },
+    ];
+    const job = await importContactsCsv(get().deps, actor, { stream: upload(false), source: 'test' });
+    expect(job).toMatchObject({ status: 'completed', total_rows: 30_000, imported_rows: 29_997, failed_rows: 3 });
+    expect(job.errors).toEqual(errors);
+    expect(await contactByEmail('threaded-29999@example.com')).toMatchObject({ first_name: 'First29999', attributes: '{"city":"Berlin, Germany"}' });
+
+    const broken = await importContactsCsv(get().deps, actor, { stream: upload(true), source: 'test' });
+    expect(broken).toMatchObject({ status: 'failed', total_rows: 30_000, imported_rows: 29_997, failed_rows: 3 });
+    expect(broken.errors).toEqual([...errors, { line: 30_002, field: 'file', reason: 'the import stopped after line 30001: connection reset by peer' }]);
+  });
+
   it('refuses an empty file or a header without email or phone, recording a failed job', async () => {
     const { deps, store } = get();
     await expect(importContactsCsv(deps, actor, { stream: [''], source: 'test' })).rejects.toMatchObject({
