@@ -136,7 +136,11 @@ describeEachDialect('send counters', (get, dialect) => {
         }),
       );
       expect(granted.reduce((s, g) => s + g.total, 0)).toBe(100);
-      expect(granted.reduce((s, g) => s + g.gmail, 0)).toBe(37);
+      // The throttle is never exceeded. It need not be reached: a reserver may hold gmail capacity
+      // for a moment, find the daily limit used up and give it back while others were refused.
+      const gmail = granted.reduce((s, g) => s + g.gmail, 0);
+      expect(gmail).toBeGreaterThan(0);
+      expect(gmail).toBeLessThanOrEqual(37);
       expect(await counter(env, accountId, 'daily:email')).toEqual([100]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
