@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, } from 'node:crypto';
 import fs from 'node:fs';
 import { verifyDkim } from './support/dkim-verify.ts';
+import { REPLIES, emailFactory, freePort } from './support/transport-fixtures.ts';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,40 +15,12 @@ import type { Readable } from 'node:stream';
 import PostalMime from 'postal-mime';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingEmail, SendOutcome } from '../src/transports/email/email-transport.ts';
+import type { SendOutcome } from '../src/transports/email/email-transport.ts';
 import { createLeanSmtpTransport } from '../src/transports/email/lean-smtp-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
-const REPLIES: Record<string, { code: number; message: string }> = {
-  'gone@rcpt.example': { code: 550, message: '5.1.1 <gone@rcpt.example>: Recipient address rejected: User unknown in local recipient table' },
-  'spam@rcpt.example': { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org' },
-  'grey@rcpt.example': { code: 451, message: '4.7.1 <grey@rcpt.example>: Recipient address rejected: Greylisted' },
-  'busy@rcpt.example': { code: 421, message: '4.7.0 Try again later, closing connection' },
-  'full@rcpt.example': { code: 452, message: '4.2.2 Mailbox full' },
-};
-
-let seq = 0;
-function email(to: string, extra: Partial<OutgoingEmail> = {}): OutgoingEmail {
-  seq += 1;
-  return {
-    from: 'Acme News <news@acme.example>',
-    to,
-    subject: `Hello ${seq}`,
-    html: `<p>Hello <b>${seq}</b></p>`,
-    text: `Hello ${seq}`,
-    messageId: `lean${seq}.test@acme.example`,
-    ...extra,
-  };
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+const email = emailFactory('lean');
 
 /**
  * A TCP relay in front of a server: forwards bytes both ways untouched and records what the
@@ -155,7 +128,7 @@ describe('lean SMTP transport: what arrives', () => {
     expect(got.from).toBe('bounces+m1@acme.example');
     expect(got.to).toEqual(['ann@rcpt.example']);
     expect(got.subject).toBe('Grüße aus Köln — ein sehr langer Betreff, der über mehrere kodierte Wörter gefaltet werden muss');
-    expect(got.messageId).toBe(`lean${seq}.test@acme.example`);
+    expect(got.messageId).toBe(email.lastMessageId());
     expect(got.headers['from']).toBe('Acme News <news@acme.example>');
     expect(got.headers['to']).toBe('Ann Example <ann@rcpt.example>');
     expect(got.headers['reply-to']).toBe('help@acme.example');

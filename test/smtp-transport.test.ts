@@ -1,44 +1,15 @@
 
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../src/app/accounts/bootstrap.ts';
 import { addSenderDomain } from '../src/app/sender-domains/add-sender-domain.ts';
 import { dkimKeyFor } from '../src/app/sender-domains/dkim-key-for.ts';
-import type { OutgoingEmail } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import { verifyDkim } from './support/dkim-verify.ts';
+import { REPLIES, emailFactory, freePort } from './support/transport-fixtures.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 
-const REPLIES: Record<string, { code: number; message: string }> = {
-  'gone@rcpt.example': { code: 550, message: '5.1.1 <gone@rcpt.example>: Recipient address rejected: User unknown in local recipient table' },
-  'spam@rcpt.example': { code: 554, message: '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org' },
-  'grey@rcpt.example': { code: 451, message: '4.7.1 <grey@rcpt.example>: Recipient address rejected: Greylisted' },
-  'busy@rcpt.example': { code: 421, message: '4.7.0 Try again later, closing connection' },
-  'full@rcpt.example': { code: 452, message: '4.2.2 Mailbox full' },
-};
-
-let seq = 0;
-function email(to: string, extra: Partial<OutgoingEmail> = {}): OutgoingEmail {
-  seq += 1;
-  return {
-    from: 'Acme News <news@acme.example>',
-    to,
-    subject: `Hello ${seq}`,
-    html: `<p>Hello <b>${seq}</b></p>`,
-    text: `Hello ${seq}`,
-    messageId: `m${seq}.test@acme.example`,
-    ...extra,
-  };
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+const email = emailFactory('m');
 
 describe('SMTP transport', () => {
   let sink: SmtpSink;
@@ -66,7 +37,7 @@ describe('SMTP transport', () => {
     expect(got.from).toBe('bounces+m1@acme.example');
     expect(got.to).toEqual(['ann@rcpt.example']);
     expect(got.subject).toBe('Grüße aus Köln');
-    expect(got.messageId).toBe(`m${seq}.test@acme.example`);
+    expect(got.messageId).toBe(email.lastMessageId());
     expect(got.headers['from']).toBe('Acme News <news@acme.example>');
     expect(got.headers['reply-to']).toBe('help@acme.example');
     expect(got.headers['x-herald-message']).toBe('42');

@@ -9,6 +9,7 @@
 // bounce our bounce). Only a failing database gives 451, so the report is retried later.
 import type { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
+import { listenSmtp, readAll } from './smtp-server-helpers.ts';
 import { receiveReport } from '../app/bounces/receive-report.ts';
 import type { ApplyReportOptions } from '../app/bounces/apply-report.ts';
 import type { AppDeps } from '../app/deps.ts';
@@ -34,12 +35,6 @@ function smtpError(code: number, message: string): SmtpError {
   const err = new Error(message) as SmtpError;
   err.responseCode = code;
   return err;
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export async function startBounceReceiver(deps: AppDeps, options: BounceReceiverOptions): Promise<RunningBounceReceiver> {
@@ -80,15 +75,7 @@ export async function startBounceReceiver(deps: AppDeps, options: BounceReceiver
   });
   server.on('error', (err: Error) => log.warn({ err }, 'bounce receiver connection error'));
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(new Error(`the bounce receiver cannot listen on ${options.host}:${options.port}: ${err.message}`));
-    server.server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.server.address() as { port: number }).port;
+  const port = await listenSmtp(server, 'bounce receiver', options.host, options.port);
   return {
     port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

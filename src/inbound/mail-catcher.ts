@@ -12,9 +12,10 @@
 //
 // Retention: the newest `keep` messages (all accounts together) are kept; older ones are deleted
 // in one statement every `keep / 10` (at most 1,000) inserts and on close, never per message.
-import type { Readable } from 'node:stream';
 import { decodeWords } from 'postal-mime';
+import type { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
+import { listenSmtp, readAll } from './smtp-server-helpers.ts';
 import type { AppDeps } from '../app/deps.ts';
 
 export interface MailCatcherOptions {
@@ -53,12 +54,6 @@ interface CaughtCopy {
   size: number;
   raw: string;
   receivedAt: string;
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Subject and Message-ID from the header section only: a full MIME parse per message is not needed here. */
@@ -230,15 +225,7 @@ export async function startMailCatcher(deps: AppDeps, options: MailCatcherOption
   });
   server.on('error', (err: Error) => log.warn({ err }, 'mail catcher connection error'));
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error) => reject(new Error(`the mail catcher cannot listen on ${options.host}:${options.port}: ${err.message}`));
-    server.server.once('error', onError);
-    server.listen(options.port, options.host, () => {
-      server.server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.server.address() as { port: number }).port;
+  const port = await listenSmtp(server, 'mail catcher', options.host, options.port);
 
   return {
     port,

@@ -6,6 +6,7 @@
 //   await sink.waitForCount(10); expect(sink.messages[0].subject).toBe('Hi');
 import type { Readable } from 'node:stream';
 import PostalMime from 'postal-mime';
+import { readAll } from '../../src/inbound/smtp-server-helpers.ts';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 export interface SinkReply {
@@ -51,12 +52,6 @@ export interface SmtpSink {
   /** Resolves once `n` messages were accepted; rejects after timeoutMs. */
   waitForCount(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 function headerMessageId(raw: string): string {
