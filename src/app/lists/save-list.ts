@@ -1,6 +1,7 @@
 // Creating and changing a list. A list name is unique in its account (a conflict names the field).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { checkNameAndDescription } from '../name-and-description.ts';
 import { isUniqueViolation } from '../contacts/unique-violation.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -15,18 +16,7 @@ export interface ListInput {
 }
 
 function checkListInput(input: ListInput, creating: boolean): ListInput {
-  const out: ListInput = {};
-  if (input.name !== undefined || creating) {
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (name === '') throw invalid('name', 'a list needs a name');
-    if (name.length > 200) throw invalid('name', 'is longer than 200 characters');
-    out.name = name;
-  }
-  if (input.description !== undefined) {
-    const d = input.description === null ? null : String(input.description).trim();
-    if (d !== null && d.length > 2000) throw invalid('description', 'is longer than 2000 characters');
-    out.description = d === '' ? null : d;
-  }
+  const out: ListInput = checkNameAndDescription(input, creating, 'list');
   if (input.opt_in !== undefined) {
     if (!(LIST_OPT_INS as readonly string[]).includes(input.opt_in)) throw invalid('opt_in', `"${input.opt_in}" is not an opt-in mode; one of single, double`);
     out.opt_in = input.opt_in;

@@ -2,6 +2,7 @@
 // whole (shape, the account's lists) before anything is written.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { checkNameAndDescription } from '../name-and-description.ts';
 import { isUniqueViolation } from '../contacts/unique-violation.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -22,18 +23,7 @@ interface SegmentValues {
 }
 
 async function checkSegmentInput(db: Kysely<Database>, accountId: number, input: SegmentInput, creating: boolean): Promise<SegmentValues> {
-  const out: SegmentValues = {};
-  if (input.name !== undefined || creating) {
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (name === '') throw invalid('name', 'a segment needs a name');
-    if (name.length > 200) throw invalid('name', 'is longer than 200 characters');
-    out.name = name;
-  }
-  if (input.description !== undefined) {
-    const d = input.description === null ? null : String(input.description).trim();
-    if (d !== null && d.length > 2000) throw invalid('description', 'is longer than 2000 characters');
-    out.description = d === '' ? null : d;
-  }
+  const out: SegmentValues = checkNameAndDescription(input, creating, 'segment');
   if (input.rules !== undefined || creating) {
     if (input.rules === undefined) throw invalid('rules', 'a segment needs rules (e.g. {"all": []} for every contact)');
     out.rules = JSON.stringify(await checkSegmentRules(db, accountId, input.rules));
