@@ -16,6 +16,8 @@ export interface AppDeps {
 export interface Actor {
   accountId: number;
   role: string;
-  /** e.g. "api_key:3" or "cli" — recorded in audit trails. */
+  /** e.g. "user:7", "api_key:3" or "cli" — recorded in audit trails; who "the author" is under four-eyes. */
   label: string;
+  /** The signed-in user (dashboard session, or the CLI's --as), when the actor is a person. */
+  userId?: number | null;
 }

@@ -9,6 +9,7 @@ import { eventsMigration } from './migrations/0006-events.ts';
 import { trackingMigration } from './migrations/0007-tracking.ts';
 import { bouncesMigration } from './migrations/0008-bounces.ts';
 import { webhooksMigration } from './migrations/0009-webhooks.ts';
+import { orchestrationMigration } from './migrations/0010-orchestration.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -24,6 +25,7 @@ function provider(store: Store): MigrationProvider {
         '0007-tracking': trackingMigration(store.caps),
         '0008-bounces': bouncesMigration(store.caps),
         '0009-webhooks': webhooksMigration(store.caps),
+        '0010-orchestration': orchestrationMigration(store.caps),
       };
     },
   };

@@ -12,6 +12,7 @@ import type { WebhookTables } from './schema-webhooks.ts';
 import type { PacingTables } from './schema-pacing.ts';
 import type { SegmentTables } from './schema-segments.ts';
 import type { SuppressionTables } from './schema-suppressions.ts';
+import type { OrchestrationTables } from './schema-orchestration.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -108,6 +109,8 @@ export interface CampaignsTable {
   audience: string;
   settings: Generated<string>;
   scheduled_at: string | null;
+  /** The actor label of whoever created it ("user:7", "api_key:3", "cli"); the author under four-eyes. */
+  created_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -122,6 +125,13 @@ export interface DeliveriesTable {
   started_at: string | null;
   finished_at: string | null;
   status_reason: string | null;
+  /** Which run this is: a recurring occurrence ("cron:2026-12-01T09:00:00.000Z"), a trigger firing; null for a plain send. Unique per campaign. */
+  run_key: string | null;
+  /** JSON CampaignAudience of this run (explicit contact_ids), over the campaign's; null: the campaign's. */
+  audience: string | null;
+  /** JSON data the template sees for this run ({"event": …} or {"data": …}); null: none. */
+  context: string | null;
+  created_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -185,7 +195,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

@@ -4,6 +4,7 @@ import { normalizeEmail } from '../../core/address.ts';
 import { CHANNELS, type Channel } from '../../core/channels.ts';
 import { UNCERTAIN_POLICIES, type UncertainPolicy } from '../../core/message-status.ts';
 import { validateQuietHoursFields } from '../../core/pacing/pacing-policy.ts';
+import type { MessageKind } from '../../core/decide-message.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { requireSegment } from '../segments/find-segment.ts';
@@ -15,6 +16,13 @@ export interface CampaignAudience {
   segment_id: number | null;
   /** Contacts matching any of these segments are left out. */
   exclude_segment_ids: number[];
+  /**
+   * Explicit recipients instead of lists: set on a delivery of a trigger firing or a one-off
+   * message (deliveries.audience), never by a caller on a campaign. These contacts count as
+   * subscribed (they were named by the event or the call); suppressions, exclusions and segment
+   * rules still apply.
+   */
+  contact_ids?: number[] | null;
 }
 
 export interface CampaignSettings {
@@ -24,6 +32,8 @@ export interface CampaignSettings {
   tracking?: boolean;
   /** This campaign's quiet hours, over the account's (partial: start, end, enabled, apply_to_one_off, ramp_minutes). */
   quiet_hours?: Record<string, unknown>;
+  /** Transactional messages pass marketing suppressions (never a hard bounce or the blocklist). */
+  transactional?: boolean;
 }
 
 export interface CampaignInput {
@@ -41,7 +51,13 @@ export const DEFAULT_SETTINGS: CampaignSettings = { uncertain_policy: 'resend' }
 
 export function parseAudience(json: string): CampaignAudience {
   const a = JSON.parse(json) as Partial<CampaignAudience>;
-  return { list_ids: a.list_ids ?? [], exclude_list_ids: a.exclude_list_ids ?? [], segment_id: a.segment_id ?? null, exclude_segment_ids: a.exclude_segment_ids ?? [] };
+  const audience: CampaignAudience = { list_ids: a.list_ids ?? [], exclude_list_ids: a.exclude_list_ids ?? [], segment_id: a.segment_id ?? null, exclude_segment_ids: a.exclude_segment_ids ?? [] };
+  if (a.contact_ids) audience.contact_ids = a.contact_ids;
+  return audience;
+}
+
+export function messageKindOf(settings: CampaignSettings): MessageKind {
+  return settings.transactional ? 'transactional' : 'marketing';
 }
 
 export function parseSettings(json: string): CampaignSettings {

@@ -6,6 +6,7 @@ import { canCampaign, allowedFrom } from '../../core/campaign-lifecycle.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { preflightCampaign } from '../explain/preflight.ts';
+import { createDelivery } from '../deliveries/create-delivery.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
 export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, options: { at?: string | null } = {}): Promise<CampaignView> {
@@ -48,21 +49,7 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
     if (existing) {
       await trx.updateTable('deliveries').set({ scheduled_at: at.toISOString(), updated_at: nowIso }).where('id', '=', existing.id).execute();
     } else {
-      await trx
-        .insertInto('deliveries')
-        .values({
-          account_id: actor.accountId,
-          campaign_id: id,
-          status: 'scheduled',
-          scheduled_at: at.toISOString(),
-          prepared_at: null,
-          started_at: null,
-          finished_at: null,
-          status_reason: null,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
+      await createDelivery(trx, { accountId: actor.accountId, campaignId: id, scheduledAt: at, createdBy: actor.label, now });
     }
     await trx
       .updateTable('campaigns')

@@ -26,6 +26,7 @@ export async function createCampaign(deps: AppDeps, actor: Actor, input: Campaig
       audience: JSON.stringify(parseAudience(JSON.stringify(input.audience ?? {}))),
       settings: JSON.stringify({ ...DEFAULT_SETTINGS, ...input.settings }),
       scheduled_at: null,
+      created_by: actor.label,
       created_at: now,
       updated_at: now,
     })

@@ -25,7 +25,13 @@ export interface ScopeSegments extends AudienceSegments {
 }
 
 /** The scope of a campaign's audience, with its segments' rules loaded (one query). */
-export async function audienceScope(deps: AppDeps, accountId: number, channel: Channel, audience: CampaignAudience): Promise<AudienceScope> {
+export async function audienceScope(
+  deps: AppDeps,
+  accountId: number,
+  channel: Channel,
+  audience: CampaignAudience,
+  kind: MessageKind = 'marketing',
+): Promise<AudienceScope> {
   const ids = [...(audience.segment_id ? [audience.segment_id] : []), ...audience.exclude_segment_ids];
   const rows = ids.length
     ? await deps.store.db.selectFrom('segments').select(['id', 'name', 'rules']).where('account_id', '=', accountId).where('id', 'in', ids).execute()
@@ -38,7 +44,7 @@ export async function audienceScope(deps: AppDeps, accountId: number, channel: C
   return {
     accountId,
     channel,
-    kind: 'marketing',
+    kind,
     audience,
     segments: {
       include: audience.segment_id ? (include ? (JSON.parse(include.rules) as SegmentRule) : nobody) : null,

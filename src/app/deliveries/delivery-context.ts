@@ -2,7 +2,8 @@
 // (not per message): the campaign, its compiled template, the sender and its DKIM key.
 import type { Channel } from '../../core/channels.ts';
 import type { DkimKey } from '../../transports/email/email-transport.ts';
-import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
+import { type CampaignAudience, type CampaignSettings, messageKindOf, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
+import { parseRunContext, type RunContext } from '../templates/render-context.ts';
 import { trackingEnabled } from '../../core/tracking/tracking-enabled.ts';
 import type { AppDeps } from '../deps.ts';
 import { type AudienceScope, audienceScope } from './audience-facts.ts';
@@ -19,8 +20,11 @@ export interface DeliveryContext {
   campaignId: number;
   campaignName: string;
   channel: Channel;
+  /** The run's audience (a trigger's or one-off message's explicit contacts) or the campaign's. */
   audience: CampaignAudience;
   settings: CampaignSettings;
+  /** What the template sees of this run: `event` (a trigger's) and `data` (a one-off message's). */
+  runContext: RunContext;
   /** campaigns.kind and the raw settings JSON: pacing reads its quiet-hours override from them. */
   campaignKind: string;
   /** Open pixel and click redirects (campaign setting `tracking`, default on). */
@@ -62,6 +66,8 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
       'campaigns.from_email',
       'campaigns.from_name',
       'campaigns.reply_to',
+      'deliveries.audience as run_audience',
+      'deliveries.context as run_context',
       'templates.format',
       'templates.subject',
       'templates.body',
@@ -73,6 +79,8 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     throw new AppError('invalid_state', `campaign ${row.campaign_id} has no template`, 'template_id');
   }
   if (!row.from_email) throw new AppError('invalid_state', `campaign ${row.campaign_id} has no sender address`, 'from_email');
+  const audience = parseAudience(row.run_audience ?? row.audience);
+  const settings = parseSettings(row.settings);
   const template = await compileTemplate(toTemplateSource({ format: row.format, subject: row.subject, body: row.body, compiled_html: row.compiled_html }));
   return {
     deliveryId,
@@ -81,11 +89,12 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     campaignId: row.campaign_id,
     campaignName: row.campaign_name,
     channel: row.channel as Channel,
-    audience: parseAudience(row.audience),
-    settings: parseSettings(row.settings),
+    audience,
+    settings,
+    runContext: parseRunContext(row.run_context),
     campaignKind: row.kind,
     tracking: trackingEnabled(row.settings),
-    scope: await audienceScope(deps, row.account_id, row.channel as Channel, parseAudience(row.audience)),
+    scope: await audienceScope(deps, row.account_id, row.channel as Channel, audience, messageKindOf(settings)),
     settingsJson: row.settings,
     template,
     from: formatAddress(row.from_name, row.from_email),

@@ -1,6 +1,6 @@
 // Moving a delivery between states, and its campaign with it, in one transaction and only from
 // the states the caller expects (two workers or a worker and a user racing: one wins, cleanly).
-import { campaignStatusOf, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
+import { CAMPAIGN_KINDS, campaignFollowsDelivery, campaignStatusOf, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
 import type { AppDeps } from '../deps.ts';
 
 export async function moveDelivery(
@@ -31,10 +31,12 @@ export async function moveDelivery(
       .returning(['campaign_id'])
       .executeTakeFirst();
     if (!moved) return false;
+    // Recurring and triggered campaigns keep their own status; each run has its delivery's.
     await trx
       .updateTable('campaigns')
       .set({ status: campaignStatusOf(args.to), updated_at: now })
       .where('id', '=', moved.campaign_id)
+      .where('kind', 'in', CAMPAIGN_KINDS.filter(campaignFollowsDelivery))
       .execute();
     return true;
   });

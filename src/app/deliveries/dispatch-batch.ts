@@ -126,6 +126,7 @@ async function handOff(
               campaign: { id: ctx.campaignId, name: ctx.campaignName },
               account: { id: ctx.accountId, name: ctx.accountName },
               unsubscribeUrl,
+              run: ctx.runContext,
             }),
           );
         } catch (err) {
@@ -179,7 +180,8 @@ export async function dispatchBatch(deps: AppDeps, ctx: DeliveryContext, opts: D
   const { rows: current } = await db.executeQuery(
     audienceRecheckQuery(caps, {
       accountId: ctx.accountId,
-      include: ctx.audience.list_ids,
+      // An explicit audience (trigger, one-off message) has no lists: its contacts count as subscribed.
+      include: ctx.audience.contact_ids ? [] : ctx.audience.list_ids,
       exclude: ctx.audience.exclude_list_ids,
       contactIds: [...new Set(claimed.map((m) => m.contact_id))],
       segments: ctx.scope.segments,

@@ -5,7 +5,7 @@
 import type { Channel } from '../../core/channels.ts';
 import { insertMessages } from '../../store/queries/ledger.ts';
 import type { NewMessageRow } from '../../store/schema.ts';
-import { parseAudience } from '../campaigns/campaign-input.ts';
+import { messageKindOf, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
 import type { AppDeps } from '../deps.ts';
 import { audienceScope } from './audience-facts.ts';
 import { planAudience } from './plan-audience.ts';
@@ -22,12 +22,21 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
   const delivery = await db
     .selectFrom('deliveries')
     .innerJoin('campaigns', 'campaigns.id', 'deliveries.campaign_id')
-    .select(['deliveries.id', 'deliveries.account_id', 'deliveries.campaign_id', 'campaigns.channel', 'campaigns.audience'])
+    .select([
+      'deliveries.id',
+      'deliveries.account_id',
+      'deliveries.campaign_id',
+      'campaigns.channel',
+      'campaigns.audience',
+      'campaigns.settings',
+      'deliveries.audience as run_audience',
+    ])
     .where('deliveries.id', '=', deliveryId)
     .executeTakeFirstOrThrow();
-  const audience = parseAudience(delivery.audience);
+  // A run of a trigger or a one-off message names its own recipients.
+  const audience = parseAudience(delivery.run_audience ?? delivery.audience);
   const channel = delivery.channel as Channel;
-  const scope = await audienceScope(deps, delivery.account_id, channel, audience);
+  const scope = await audienceScope(deps, delivery.account_id, channel, audience, messageKindOf(parseSettings(delivery.settings)));
   const result: PrepareResult = { total: 0, queued: 0, skipped: 0 };
   const now = deps.clock.now().toISOString();
 
@@ -72,7 +81,12 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
       from: ['preparing'],
       to: 'completed',
       stamp: 'finished_at',
-      reason: result.total === 0 ? 'the audience is empty: the lists have no members' : 'no recipient can be sent to; see the reasons',
+      reason:
+        result.total === 0
+          ? audience.contact_ids
+            ? 'the audience is empty: the named contacts no longer exist'
+            : 'the audience is empty: the lists have no members'
+          : 'no recipient can be sent to; see the reasons',
     });
   }
   deps.log.info({ deliveryId, ...result }, 'delivery prepared');

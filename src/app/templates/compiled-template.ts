@@ -16,6 +16,10 @@ export interface RenderContext {
   account: { id: number; name: string };
   /** Signed per-message link; templates should contain it (lint warns when they don't). */
   unsubscribe_url: string;
+  /** A trigger firing's event: {{ event.entity }}, {{ event.data.status }}. */
+  event?: { type: string; entity: string; data: Record<string, unknown>; occurred_at: string };
+  /** A one-off message's data: {{ data.order_number }}. */
+  data?: Record<string, unknown>;
 }
 
 export interface RenderedEmail {

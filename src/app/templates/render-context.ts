@@ -9,6 +9,24 @@ export interface RenderContextExtra {
   account: { id: number; name: string };
   /** The signed unsubscribe link of this message. */
   unsubscribeUrl: string;
+  /** The run's own data (deliveries.context), when it has any. */
+  run?: RunContext;
+}
+
+/** A run's data for templates: `event` of a trigger firing, `data` of a one-off message. */
+export interface RunContext {
+  event?: { type: string; entity: string; data: Record<string, unknown>; occurred_at: string };
+  data?: Record<string, unknown>;
+}
+
+/** deliveries.context as stored (JSON text or null); only the two known keys are kept. */
+export function parseRunContext(json: string | null): RunContext {
+  if (!json) return {};
+  const value = JSON.parse(json) as RunContext;
+  const out: RunContext = {};
+  if (value.event && typeof value.event === 'object') out.event = value.event;
+  if (value.data && typeof value.data === 'object' && !Array.isArray(value.data)) out.data = value.data;
+  return out;
 }
 
 /** Contact attributes as stored (JSON text); a value that is not a JSON object is a broken row, said so. */
@@ -43,5 +61,8 @@ export function renderContextFor(contact: RenderableContact, extra: RenderContex
     campaign: { id: extra.campaign.id, name: extra.campaign.name },
     account: { id: extra.account.id, name: extra.account.name },
     unsubscribe_url: extra.unsubscribeUrl,
+    // JSON-parsed data: plain objects with own properties only, which is all Liquid may read.
+    ...(extra.run?.event ? { event: extra.run.event } : {}),
+    ...(extra.run?.data ? { data: extra.run.data } : {}),
   };
 }

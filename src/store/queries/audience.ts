@@ -52,6 +52,14 @@ function segmentColumns(p: Params, caps: DialectCapabilities, accountId: number,
 }
 
 function aggregates(p: Params, include: number[], exclude: number[]): string {
+  // No included lists: the contacts were named explicitly (a trigger event, a one-off message) and
+  // count as subscribed; exclusion lists still apply.
+  if (include.length === 0) {
+    const excludedOnly = exclude.length
+      ? `MAX(CASE WHEN s.list_id IN (${p.list(exclude)}) AND s.status <> 'unsubscribed' THEN 1 ELSE 0 END)`
+      : '0';
+    return `1 AS any_subscribed, 0 AS any_unconfirmed, ${excludedOnly} AS excluded`;
+  }
   const subscribed = `MAX(CASE WHEN s.list_id IN (${p.list(include)}) AND s.status = 'subscribed' THEN 1 ELSE 0 END)`;
   const unconfirmed = `MAX(CASE WHEN s.list_id IN (${p.list(include)}) AND s.status = 'unconfirmed' THEN 1 ELSE 0 END)`;
   const excluded = exclude.length
@@ -89,7 +97,9 @@ export function audienceRangeQuery(
 
 /**
  * audience-recheck: the current state of a batch of contacts just before their hand-off, with the
- * whole contact row for rendering. A contact deleted since the preparation is simply absent.
+ * whole contact row for rendering. A contact deleted since the preparation is simply absent. It
+ * also reads an explicit audience (contact ids named by a trigger or a one-off message) when a
+ * delivery of one is prepared.
  */
 export function audienceRecheckQuery(
   caps: DialectCapabilities,
@@ -97,12 +107,13 @@ export function audienceRecheckQuery(
 ): CompiledQuery<AudienceRow & ContactRow & { segment_match: number | null; segment_excluded: number | null }> {
   const p = new Params(caps);
   const select = `${aggregates(p, a.include, a.exclude)}, ${segmentColumns(p, caps, a.accountId, a.segments)}`;
-  const lists = p.list([...a.include, ...a.exclude]);
+  const listIds = [...a.include, ...a.exclude];
+  const lists = listIds.length ? `s.list_id IN (${p.list(listIds)})` : '1 = 0';
   const account = p.add(a.accountId);
   const ids = p.list(a.contactIds);
   return CompiledQuery.raw(
     `SELECT c.*, c.id AS contact_id, ${select}
-     FROM contacts c LEFT JOIN subscriptions s ON s.contact_id = c.id AND s.list_id IN (${lists})
+     FROM contacts c LEFT JOIN subscriptions s ON s.contact_id = c.id AND ${lists}
      WHERE c.account_id = ${account} AND c.id IN (${ids})
      GROUP BY c.id`,
     p.values,
