@@ -14,6 +14,7 @@ import { ensureConsentRequests } from '../app/consent/create-missing-requests.ts
 import { expireConsentRequests } from '../app/consent/expire-consent-requests.ts';
 import { sendPendingConfirmations } from '../app/consent/send-confirmations.ts';
 import { dispatchWebhooks } from './webhook-dispatcher.ts';
+import { ORCHESTRATION_STEPS } from './orchestration-steps.ts';
 import { moveDelivery } from '../app/deliveries/delivery-status.ts';
 import { pauseIfSenderFailing } from '../app/deliveries/sender-health.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
@@ -81,6 +82,12 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
       // Outgoing webhooks: signed batches of new events to each account's endpoints.
       const hooks = await dispatchWebhooks(deps, now);
       worked ||= hooks.delivered > 0;
+      // Schedules, triggers, notification emails (src/workers/orchestration-steps.ts).
+      for (const step of ORCHESTRATION_STEPS) {
+        const done = await step.run(deps, transport, now);
+        if (done > 0) log.debug({ step: step.name, done }, 'orchestration step');
+        worked ||= done > 0;
+      }
     }
     busy = false;
     const preparing = await claimDueDelivery(deps);

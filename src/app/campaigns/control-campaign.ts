@@ -1,7 +1,10 @@
 // Pause, resume and cancel, in the middle of a send. Workers look at the delivery's state between
 // chunks, so a pause takes effect within one chunk; nothing already handed off is touched.
-import { allowedFrom, canCampaign, type CampaignAction } from '../../core/campaign-lifecycle.ts';
+// A recurring or triggered campaign is paused as a whole: its schedule or trigger stops firing and
+// its runs in progress pause with it; resume and cancel likewise act on the campaign and its runs.
+import { allowedFrom, campaignFollowsDelivery, canCampaign, type CampaignAction, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
 import { cancelOpenMessages } from '../../store/queries/ledger.ts';
+import type { CampaignRow } from '../../store/schema.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { moveDelivery } from '../deliveries/delivery-status.ts';
@@ -21,7 +24,50 @@ function raced(id: number, action: string): AppError {
   return new AppError('invalid_state', `campaign ${id} changed state while it was being ${action}; look again`, 'status');
 }
 
+/** The campaign's own status moves (recurring, triggered), conditionally on where it was. */
+async function moveStandingCampaign(deps: AppDeps, campaign: CampaignRow, from: string[], to: string, action: string): Promise<void> {
+  if (!from.includes(campaign.status)) {
+    throw new AppError('invalid_state', `campaign ${campaign.id} is ${campaign.status}; ${action} works from ${from.join(' or ')}`, 'status');
+  }
+  const moved = await deps.store.db
+    .updateTable('campaigns')
+    .set({ status: to, updated_at: deps.clock.now().toISOString() })
+    .where('id', '=', campaign.id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0) throw raced(campaign.id, action);
+}
+
+/** Moves every run of a standing campaign that is in one of `from` to `to` (or to its per-run target). */
+async function moveRuns(
+  deps: AppDeps,
+  campaignId: number,
+  from: DeliveryStatus[],
+  to: (d: { prepared_at: string | null }) => DeliveryStatus,
+  reason: string | null,
+): Promise<number[]> {
+  const runs = await deps.store.db
+    .selectFrom('deliveries')
+    .select(['id', 'prepared_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('status', 'in', from)
+    .execute();
+  const moved: number[] = [];
+  for (const d of runs) {
+    const target = to(d);
+    const ok = await moveDelivery(deps, { deliveryId: d.id, from, to: target, reason, ...(target === 'cancelled' ? { stamp: 'finished_at' as const } : {}) });
+    if (ok) moved.push(d.id);
+  }
+  return moved;
+}
+
 export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
+  const campaign = await loadCampaignRow(deps, actor, id);
+  if (!campaignFollowsDelivery(campaign.kind)) {
+    await moveStandingCampaign(deps, campaign, ['active'], 'paused', 'pause');
+    await moveRuns(deps, id, ['scheduled', 'preparing', 'sending'], () => 'paused', `paused by ${actor.label}`);
+    return getCampaign(deps, actor, id);
+  }
   const d = await currentDelivery(deps, actor, id, 'pause');
   const ok = await moveDelivery(deps, { deliveryId: d.id, from: ['scheduled', 'preparing', 'sending'], to: 'paused', reason: `paused by ${actor.label}` });
   if (!ok) throw raced(id, 'paused');
@@ -29,6 +75,12 @@ export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Pr
 }
 
 export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
+  const campaign = await loadCampaignRow(deps, actor, id);
+  if (!campaignFollowsDelivery(campaign.kind)) {
+    await moveStandingCampaign(deps, campaign, ['paused'], 'active', 'resume');
+    await moveRuns(deps, id, ['paused'], (d) => (d.prepared_at ? 'sending' : 'scheduled'), null);
+    return getCampaign(deps, actor, id);
+  }
   const d = await currentDelivery(deps, actor, id, 'resume');
   // A delivery paused before its ledger was written goes back to the scheduler.
   const to = d.prepared_at ? 'sending' : 'scheduled';
@@ -38,6 +90,20 @@ export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): P
 }
 
 export async function cancelCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView & { cancelled_messages: number }> {
+  const campaign = await loadCampaignRow(deps, actor, id);
+  if (!campaignFollowsDelivery(campaign.kind)) {
+    await moveStandingCampaign(deps, campaign, ['active', 'paused', 'awaiting_approval'], 'cancelled', 'cancel');
+    const runs = await moveRuns(
+      deps,
+      id,
+      ['scheduled', 'awaiting_confirmation', 'preparing', 'sending', 'paused'],
+      () => 'cancelled',
+      `cancelled by ${actor.label}`,
+    );
+    let cancelled = 0;
+    for (const deliveryId of runs) cancelled += await cancelOpenMessages(deps.store.db, { deliveryId, now: deps.clock.now().toISOString() });
+    return { ...(await getCampaign(deps, actor, id)), cancelled_messages: cancelled };
+  }
   const d = await currentDelivery(deps, actor, id, 'cancel');
   const ok = await moveDelivery(deps, {
     deliveryId: d.id,

@@ -1,12 +1,12 @@
-// Launch: a campaign is sent now or scheduled for a time. Either way a delivery (one run of the
-// campaign, with its own ledger) is created in `scheduled`; a worker claims it when it is due,
-// prepares the ledger and sends. A launch with a blocking pre-flight item is refused with the
+// Launch: a campaign is sent now or scheduled for a time. For a one-off campaign a delivery (one
+// run, with its own ledger) is created in `scheduled`; a worker claims it when it is due, prepares
+// the ledger and sends. Recurring and triggered campaigns become active (start-campaign.ts). A launch with a blocking pre-flight item is refused with the
 // whole checklist (src/app/explain/preflight.ts).
 import { canCampaign, allowedFrom } from '../../core/campaign-lifecycle.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { preflightCampaign } from '../explain/preflight.ts';
-import { createDelivery } from '../deliveries/create-delivery.ts';
+import { startCampaign } from './start-campaign.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
 export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, options: { at?: string | null } = {}): Promise<CampaignView> {
@@ -38,25 +38,6 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
     );
   }
 
-  const nowIso = now.toISOString();
-  await deps.store.db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('deliveries')
-      .select('id')
-      .where('campaign_id', '=', id)
-      .where('status', '=', 'scheduled')
-      .executeTakeFirst();
-    if (existing) {
-      await trx.updateTable('deliveries').set({ scheduled_at: at.toISOString(), updated_at: nowIso }).where('id', '=', existing.id).execute();
-    } else {
-      await createDelivery(trx, { accountId: actor.accountId, campaignId: id, scheduledAt: at, createdBy: actor.label, now });
-    }
-    await trx
-      .updateTable('campaigns')
-      .set({ status: scheduling ? 'scheduled' : 'sending', scheduled_at: at.toISOString(), updated_at: nowIso })
-      .where('id', '=', id)
-      .where('account_id', '=', actor.accountId)
-      .execute();
-  });
+  await deps.store.db.transaction().execute((trx) => startCampaign({ deps, trx, actor, campaign, at, now }));
   return getCampaign(deps, actor, id);
 }

@@ -1,0 +1,13 @@
+// Work the delivery worker does on each housekeeping pass besides sending: firing due schedules
+// and triggers, sending notification emails. Each step claims its own work with a conditional
+// update or a unique key, so any number of workers may run it at once; it returns how many things
+// it did (0: nothing to do), which keeps the loop awake while there is work.
+import type { AppDeps } from '../app/deps.ts';
+import type { EmailTransport } from '../transports/email/email-transport.ts';
+
+export interface WorkerStep {
+  name: string;
+  run(deps: AppDeps, transport: EmailTransport, now: Date): Promise<number>;
+}
+
+export const ORCHESTRATION_STEPS: WorkerStep[] = [];
