@@ -1,7 +1,9 @@
 // F4.6: a contact's timeline — every message Herald decided for them (sent, skipped with its
 // reason, waiting, failed) and every event after the hand-off (opened, clicked, bounced,
 // unsubscribed, complained), newest first, across campaigns.
+import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
 import type { Actor, AppDeps } from '../deps.ts';
+import { invalid } from '../errors.ts';
 import { REASONS, type Reason } from '../../core/reasons.ts';
 import { findContact } from './get-contact.ts';
 
@@ -19,6 +21,43 @@ export interface TimelineItem {
   detail: Record<string, unknown>;
 }
 
+/**
+ * The timeline's order is (time, kind, id), newest first, and a page ends at a cursor
+ * "<time>~<kind>~<id>" of its last item: many items share a timestamp (a batch is sent in the same
+ * millisecond), so a cursor of the time alone would skip the rest of them at a page boundary.
+ * A plain time (older clients) still works: everything strictly before it.
+ */
+interface Cursor {
+  at: string;
+  /** 1: message, 0: event, -1: a plain time (nothing at that time is left). */
+  rank: number;
+  id: number;
+}
+
+const RANK = { message: 1, event: 0 } as const;
+
+function parseCursor(before: string | undefined): Cursor {
+  if (!before) return { at: '9999', rank: -1, id: 0 };
+  const m = /^(.+)~(message|event)~(\d+)$/.exec(before);
+  if (m) return { at: m[1], rank: RANK[m[2] as 'message' | 'event'], id: Number(m[3]) };
+  if (before.includes('~')) throw invalid('before', `before: "${before}" is not a cursor from next_before`);
+  return { at: before, rank: -1, id: 0 };
+}
+
+/** Rows of one kind that come after the cursor in (time, kind, id) descending order. */
+function afterCursor<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  time: Expression<string>,
+  idColumn: Expression<number>,
+  kind: keyof typeof RANK,
+  c: Cursor,
+): Expression<SqlBool> {
+  const rank = RANK[kind];
+  if (rank < c.rank) return eb.or([eb(time, '<', c.at), eb(time, '=', c.at)]);
+  if (rank > c.rank) return eb(time, '<', c.at);
+  return eb.or([eb(time, '<', c.at), eb.and([eb(time, '=', c.at), eb(idColumn, '<', c.id)])]);
+}
+
 export async function contactHistory(
   deps: AppDeps,
   actor: Actor,
@@ -27,7 +66,7 @@ export async function contactHistory(
 ): Promise<{ contact: { id: number; email: string | null; phone: string | null }; items: TimelineItem[]; next_before: string | null }> {
   const contact = await findContact(deps, actor, contactRef);
   const { db } = deps.store;
-  const before = page.before ?? '9999';
+  const cursor = parseCursor(page.before);
   // A message's time in the timeline: when it went, else when it was last decided.
   const messages = await db
     .selectFrom('messages')
@@ -47,8 +86,9 @@ export async function contactHistory(
     ])
     .where('messages.account_id', '=', actor.accountId)
     .where('messages.contact_id', '=', contact.id)
-    .where((eb) => eb(eb.fn.coalesce('messages.sent_at', 'messages.updated_at'), '<', before))
+    .where((eb) => afterCursor(eb, eb.fn.coalesce('messages.sent_at', 'messages.updated_at'), eb.ref('messages.id'), 'message', cursor))
     .orderBy((eb) => eb.fn.coalesce('messages.sent_at', 'messages.updated_at'), 'desc')
+    .orderBy('messages.id', 'desc')
     .limit(page.limit)
     .execute();
   const events = await db
@@ -68,14 +108,16 @@ export async function contactHistory(
     .where('message_events.contact_id', '=', contact.id)
     // The hand-off events repeat what the message row says; the timeline shows the row instead.
     .where('message_events.type', 'not in', ['sent', 'deferred', 'failed'])
-    .where('message_events.occurred_at', '<', before)
+    .where((eb) => afterCursor(eb, eb.ref('message_events.occurred_at'), eb.ref('message_events.id'), 'event', cursor))
     .orderBy('message_events.occurred_at', 'desc')
+    .orderBy('message_events.id', 'desc')
     .limit(page.limit)
     .execute();
   const meaning = (r: string | null) => (r && Object.hasOwn(REASONS, r) ? REASONS[r as Reason] : null);
-  const items: TimelineItem[] = [
+  const items: Array<TimelineItem & { id: number }> = [
     ...messages.map(
-      (m): TimelineItem => ({
+      (m): TimelineItem & { id: number } => ({
+        id: m.id,
         at: m.sent_at ?? m.updated_at,
         kind: 'message',
         campaign_id: m.campaign_id,
@@ -89,7 +131,8 @@ export async function contactHistory(
       }),
     ),
     ...events.map(
-      (e): TimelineItem => ({
+      (e): TimelineItem & { id: number } => ({
+        id: e.id,
         at: e.occurred_at,
         kind: 'event',
         campaign_id: e.campaign_id,
@@ -103,12 +146,13 @@ export async function contactHistory(
       }),
     ),
   ]
-    .sort((a, b) => b.at.localeCompare(a.at))
+    .sort((a, b) => b.at.localeCompare(a.at) || RANK[b.kind] - RANK[a.kind] || b.id - a.id)
     .slice(0, page.limit);
   const full = messages.length === page.limit || events.length === page.limit;
+  const last = items[items.length - 1];
   return {
     contact: { id: contact.id, email: contact.email, phone: contact.phone },
-    items,
-    next_before: full && items.length ? items[items.length - 1].at : null,
+    items: items.map(({ id: _id, ...item }) => item),
+    next_before: full && last ? `${last.at}~${last.kind}~${last.id}` : null,
   };
 }

@@ -197,7 +197,7 @@ export const contactRoutes: RouteDef[] = [
         additionalProperties: false,
         properties: {
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-          before: { type: 'string', maxLength: 40, description: 'items older than this time (next_before of the previous page)' },
+          before: { type: 'string', maxLength: 80, description: 'the next_before cursor of the previous page (or a time: items older than it)' },
         },
       },
     },
