@@ -209,6 +209,9 @@ describeEachDialect('approval of launches', (get) => {
     expect(s.deliveries).toBe(0);
     expect(s.approvals.map((a: { status: string; comment: string | null }) => a.status)).toEqual(['rejected', 'withdrawn', 'withdrawn']);
     expect(s.approvals[0].comment).toBe('The subject promises 50 %, the offer is 30 %');
+    // A draft with an approval history can still be deleted; its history goes with it.
+    expect((await api.call('DELETE', `/api/v1/campaigns/${id}`, undefined, keys.editor)).status).toBe(204);
+    expect(await env.store.db.selectFrom('campaign_approvals').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(0);
     await api.app.close();
   });
 
