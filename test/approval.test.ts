@@ -160,7 +160,10 @@ describeEachDialect('approval of launches', (get) => {
     expect((await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.owner)).json.error.message).toMatch(/are its author/);
 
     await rule(true, false);
-    const self = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender);
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/withdraw`, {}, keys.sender)).status).toBe(200);
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.owner)).json.pending_approval.requested_by).toBe(labels.owner);
+    // The author and requester approves (no body at all: the comment is optional).
+    const self = await api.call('POST', `/api/v1/campaigns/${id}/approve`, undefined, keys.owner);
     expect(self.status, JSON.stringify(self.json)).toBe(200);
     expect(self.json.status).toBe('sending');
     await api.app.close();
