@@ -13,7 +13,7 @@ interface CommandModule {
 }
 
 // In the order of `herald --help`. why.ts adds `campaigns diagnose/preflight`, so it loads after
-// campaigns.ts and with it.
+// campaigns.ts and with it; approvals.ts likewise adds to `campaigns` and `account`.
 const MODULES: readonly CommandModule[] = [
   { commands: ['start', 'serve', 'worker', 'inbound', 'migrate'], load: async () => (await import('./commands/serve.ts')).registerServeCommands },
   { commands: ['contacts'], load: async () => (await import('./commands/contacts.ts')).registerContactCommands },
@@ -28,6 +28,7 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['policy'], load: async () => (await import('./commands/policy.ts')).registerPolicyCommands },
   { commands: ['suppressions', 'audit'], load: async () => (await import('./commands/suppressions.ts')).registerSuppressionCommands },
   { commands: ['why', 'campaigns'], load: async () => (await import('./commands/why.ts')).registerWhyCommands },
+  { commands: ['approvals', 'campaigns', 'account'], load: async () => (await import('./commands/approvals.ts')).registerApprovalCommands },
   { commands: ['bounces'], load: async () => (await import('./commands/bounces.ts')).registerBounceCommands },
   { commands: ['webhooks'], load: async () => (await import('./commands/webhooks.ts')).registerWebhookCommands },
 ];

@@ -4,7 +4,9 @@
 // its runs in progress pause with it; resume and cancel likewise act on the campaign and its runs.
 import { allowedFrom, campaignFollowsDelivery, canCampaign, type CampaignAction, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
 import { cancelOpenMessages } from '../../store/queries/ledger.ts';
-import type { CampaignRow } from '../../store/schema.ts';
+import type { Kysely } from 'kysely';
+import type { CampaignRow, Database } from '../../store/schema.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { moveDelivery } from '../deliveries/delivery-status.ts';
@@ -24,18 +26,34 @@ function raced(id: number, action: string): AppError {
   return new AppError('invalid_state', `campaign ${id} changed state while it was being ${action}; look again`, 'status');
 }
 
-/** The campaign's own status moves (recurring, triggered), conditionally on where it was. */
-async function moveStandingCampaign(deps: AppDeps, campaign: CampaignRow, from: string[], to: string, action: string): Promise<void> {
+/** The audit line of a pause, resume or cancel, written in the transaction of the move. */
+function audited(actor: Actor, action: 'pause' | 'resume' | 'cancel', campaignId: number, data: Record<string, unknown>) {
+  return (trx: Kysely<Database>, now: string) => recordAudit({ trx, now }, actor, `campaign.${action}`, `campaign:${campaignId}`, data);
+}
+
+/** The campaign's own status moves (recurring, triggered), conditionally on where it was, with its audit line. */
+async function moveStandingCampaign(deps: AppDeps, actor: Actor, campaign: CampaignRow, from: string[], to: string, action: 'pause' | 'resume' | 'cancel'): Promise<void> {
   if (!from.includes(campaign.status)) {
     throw new AppError('invalid_state', `campaign ${campaign.id} is ${campaign.status}; ${action} works from ${from.join(' or ')}`, 'status');
   }
-  const moved = await deps.store.db
-    .updateTable('campaigns')
-    .set({ status: to, updated_at: deps.clock.now().toISOString() })
-    .where('id', '=', campaign.id)
-    .where('status', 'in', from)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) throw raced(campaign.id, action);
+  const now = deps.clock.now().toISOString();
+  await deps.store.db.transaction().execute(async (trx) => {
+    const moved = await trx
+      .updateTable('campaigns')
+      .set({ status: to, updated_at: now })
+      .where('id', '=', campaign.id)
+      .where('status', 'in', from)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) throw raced(campaign.id, action);
+    // A campaign cancelled while it awaited approval leaves no open request behind in the queue.
+    await trx
+      .updateTable('campaign_approvals')
+      .set({ status: 'withdrawn', decided_by: actor.label, decided_at: now, comment: 'campaign cancelled' })
+      .where('campaign_id', '=', campaign.id)
+      .where('status', '=', 'pending')
+      .execute();
+    await audited(actor, action, campaign.id, { from: campaign.status, to })(trx, now);
+  });
 }
 
 /** Moves every run of a standing campaign that is in one of `from` to `to` (or to its per-run target). */
@@ -64,12 +82,18 @@ async function moveRuns(
 export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
   if (!campaignFollowsDelivery(campaign.kind)) {
-    await moveStandingCampaign(deps, campaign, ['active'], 'paused', 'pause');
+    await moveStandingCampaign(deps, actor, campaign, ['active'], 'paused', 'pause');
     await moveRuns(deps, id, ['scheduled', 'preparing', 'sending'], () => 'paused', `paused by ${actor.label}`);
     return getCampaign(deps, actor, id);
   }
   const d = await currentDelivery(deps, actor, id, 'pause');
-  const ok = await moveDelivery(deps, { deliveryId: d.id, from: ['scheduled', 'preparing', 'sending'], to: 'paused', reason: `paused by ${actor.label}` });
+  const ok = await moveDelivery(deps, {
+    deliveryId: d.id,
+    from: ['scheduled', 'preparing', 'sending'],
+    to: 'paused',
+    reason: `paused by ${actor.label}`,
+    alsoInTransaction: audited(actor, 'pause', id, { delivery_id: d.id, from: d.status }),
+  });
   if (!ok) throw raced(id, 'paused');
   return getCampaign(deps, actor, id);
 }
@@ -77,14 +101,14 @@ export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Pr
 export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
   if (!campaignFollowsDelivery(campaign.kind)) {
-    await moveStandingCampaign(deps, campaign, ['paused'], 'active', 'resume');
+    await moveStandingCampaign(deps, actor, campaign, ['paused'], 'active', 'resume');
     await moveRuns(deps, id, ['paused'], (d) => (d.prepared_at ? 'sending' : 'scheduled'), null);
     return getCampaign(deps, actor, id);
   }
   const d = await currentDelivery(deps, actor, id, 'resume');
   // A delivery paused before its ledger was written goes back to the scheduler.
   const to = d.prepared_at ? 'sending' : 'scheduled';
-  const ok = await moveDelivery(deps, { deliveryId: d.id, from: ['paused'], to, reason: null });
+  const ok = await moveDelivery(deps, { deliveryId: d.id, from: ['paused'], to, reason: null, alsoInTransaction: audited(actor, 'resume', id, { delivery_id: d.id, to }) });
   if (!ok) throw raced(id, 'resumed');
   return getCampaign(deps, actor, id);
 }
@@ -92,7 +116,7 @@ export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): P
 export async function cancelCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView & { cancelled_messages: number }> {
   const campaign = await loadCampaignRow(deps, actor, id);
   if (!campaignFollowsDelivery(campaign.kind)) {
-    await moveStandingCampaign(deps, campaign, ['active', 'paused', 'awaiting_approval'], 'cancelled', 'cancel');
+    await moveStandingCampaign(deps, actor, campaign, ['active', 'paused', 'awaiting_approval'], 'cancelled', 'cancel');
     const runs = await moveRuns(
       deps,
       id,
@@ -111,6 +135,7 @@ export async function cancelCampaign(deps: AppDeps, actor: Actor, id: number): P
     to: 'cancelled',
     reason: `cancelled by ${actor.label}`,
     stamp: 'finished_at',
+    alsoInTransaction: audited(actor, 'cancel', id, { delivery_id: d.id, from: d.status }),
   });
   if (!ok) throw raced(id, 'cancelled');
   const cancelled = await cancelOpenMessages(deps.store.db, { deliveryId: d.id, now: deps.clock.now().toISOString() });

@@ -1,5 +1,6 @@
 // Reading campaigns: one, or a page of them, as the API shows them.
 import type { CampaignRow } from '../../store/schema.ts';
+import { type PendingApproval, pendingApproval } from '../approvals/pending-approval.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { type CampaignAudience, type CampaignSettings, parseAudience, parseSettings } from './campaign-input.ts';
@@ -8,6 +9,8 @@ export interface CampaignView extends Omit<CampaignRow, 'audience' | 'settings' 
   audience: CampaignAudience;
   settings: CampaignSettings;
   current_delivery_id: number | null;
+  /** While awaiting_approval: who asked, when, for which send time (F4.2). */
+  pending_approval?: PendingApproval | null;
 }
 
 export function toCampaignView(row: CampaignRow, currentDeliveryId: number | null): CampaignView {
@@ -39,7 +42,9 @@ export async function currentDeliveryId(deps: AppDeps, campaignId: number): Prom
 
 export async function getCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
   const row = await loadCampaignRow(deps, actor, id);
-  return toCampaignView(row, await currentDeliveryId(deps, id));
+  const view = toCampaignView(row, await currentDeliveryId(deps, id));
+  if (row.status === 'awaiting_approval') view.pending_approval = await pendingApproval(deps.store.db, actor.accountId, id);
+  return view;
 }
 
 export async function listCampaigns(

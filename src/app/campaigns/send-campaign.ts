@@ -3,13 +3,17 @@
 // the ledger and sends. Recurring and triggered campaigns become active (start-campaign.ts). A launch with a blocking pre-flight item is refused with the
 // whole checklist (src/app/explain/preflight.ts).
 import { canCampaign, allowedFrom } from '../../core/campaign-lifecycle.ts';
+import { loadApprovalSettings } from '../approvals/approval-settings.ts';
+import { requestApproval } from '../approvals/request-approval.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { preflightCampaign } from '../explain/preflight.ts';
 import { startCampaign } from './start-campaign.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
-export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, options: { at?: string | null } = {}): Promise<CampaignView> {
+// `via`: which call launched it (POST …/send or …/launch), for the audit log.
+export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, options: { at?: string | null; via?: 'send' | 'launch' } = {}): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
   const now = deps.clock.now();
   let at = now;
@@ -26,6 +30,11 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
     );
   }
 
+  // F4.2: when the account requires approval, launching a draft asks for it instead (src/app/approvals/).
+  if (campaign.status === 'draft' && (await loadApprovalSettings(deps, actor.accountId)).required) {
+    return requestApproval(deps, actor, id, { at: options.at ? at : null, via: options.via ?? 'send' });
+  }
+
   // The pre-flight checklist decides: any blocking item refuses the launch, with the checklist.
   const preflight = await preflightCampaign(deps, actor, id, { at });
   if (!preflight.ready) {
@@ -38,6 +47,9 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
     );
   }
 
-  await deps.store.db.transaction().execute((trx) => startCampaign({ deps, trx, actor, campaign, at, now }));
+  await deps.store.db.transaction().execute(async (trx) => {
+    await startCampaign({ deps, trx, actor, campaign, at, now });
+    await recordAudit({ trx, now: now.toISOString() }, actor, `campaign.${options.via ?? 'send'}`, `campaign:${id}`, { at: at.toISOString(), scheduled: scheduling });
+  });
   return getCampaign(deps, actor, id);
 }

@@ -1,6 +1,8 @@
 // Moving a delivery between states, and its campaign with it, in one transaction and only from
 // the states the caller expects (two workers or a worker and a user racing: one wins, cleanly).
 import { CAMPAIGN_KINDS, campaignFollowsDelivery, campaignStatusOf, type DeliveryStatus } from '../../core/campaign-lifecycle.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.ts';
 import type { AppDeps } from '../deps.ts';
 
 export async function moveDelivery(
@@ -13,6 +15,8 @@ export async function moveDelivery(
     stamp?: 'prepared_at' | 'started_at' | 'finished_at';
     /** Also require this updated_at (taking over a stalled step exactly as it was read). */
     ifUpdatedAt?: string;
+    /** Runs in the move's transaction when the move happened (e.g. the audit line of a pause). */
+    alsoInTransaction?: (trx: Kysely<Database>, now: string) => Promise<void>;
   },
 ): Promise<boolean> {
   const now = deps.clock.now().toISOString();
@@ -38,6 +42,7 @@ export async function moveDelivery(
       .where('id', '=', moved.campaign_id)
       .where('kind', 'in', CAMPAIGN_KINDS.filter(campaignFollowsDelivery))
       .execute();
+    await args.alsoInTransaction?.(trx, now);
     return true;
   });
 }

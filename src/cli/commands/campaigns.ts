@@ -151,7 +151,8 @@ export function registerCampaignCommands(program: Command): void {
       withApp(cmd, async ({ deps, actor }) => {
         const campaign = await sendCampaign(deps, actor, int('id')(id), { at: opts.at ?? null });
         process.stdout.write(`campaign ${campaign.id} is ${campaign.status}${campaign.scheduled_at ? ` (at ${campaign.scheduled_at})` : ''}\n`);
-        if (opts.watch) await watch(deps, actor, campaign.id);
+        // Under the account's approval rule the send became a request (herald campaigns approve): nothing to watch yet.
+        if (opts.watch && campaign.status !== 'awaiting_approval') await watch(deps, actor, campaign.id);
       }),
     );
 

@@ -59,13 +59,14 @@ const campaignFields: Record<string, JsonSchema> = {
   },
 };
 
-const campaignView: JsonSchema = {
+export const campaignView: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
     name: { type: 'string' },
     channel: { type: 'string' },
     kind: { type: 'string' },
+    created_by: { type: ['string', 'null'] },
     status: { type: 'string', enum: [...CAMPAIGN_STATUSES] },
     template_id: { type: ['integer', 'null'] },
     from_email: { type: ['string', 'null'] },
@@ -76,6 +77,9 @@ const campaignView: JsonSchema = {
     scheduled_at: { type: ['string', 'null'] },
     current_delivery_id: { type: ['integer', 'null'] },
     cancelled_messages: { type: 'integer' },
+    // F4.2: the open launch request while awaiting_approval, and what a launch that became a request means.
+    pending_approval: { type: ['object', 'null'], additionalProperties: true },
+    notice: { type: 'string' },
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
   },

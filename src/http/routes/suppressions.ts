@@ -123,7 +123,7 @@ export const suppressionRoutes: RouteDef[] = [
   {
     method: 'GET',
     url: '/api/v1/audit-log',
-    permission: 'settings:read',
+    permission: 'audit:read',
     tag: 'audit',
     summary: 'A page of the account audit log in id order; action filters by name ("suppression.add") or prefix ("suppression.")',
     schema: {
