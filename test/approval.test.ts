@@ -236,6 +236,15 @@ describeEachDialect('approval of launches', (get) => {
     expect(d.scheduled_at).toBe(at);
     expect(d.status).toBe('scheduled');
 
+    // Edited after its approval, it is no longer what was approved: back to draft, no run left.
+    const edited = await api.call('PATCH', `/api/v1/campaigns/${id}`, { name: 'Changed after approval' }, keys.editor);
+    expect(edited.status).toBe(200);
+    expect(edited.json.status).toBe('draft');
+    expect(edited.json.notice).toMatch(/approval/);
+    expect(await env.store.db.selectFrom('deliveries').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(0);
+    const revoked = await env.store.db.selectFrom('audit_log').select('action').where('subject', '=', `campaign:${id}`).where('action', '=', 'campaign.approval_revoked').execute();
+    expect(revoked).toHaveLength(1);
+
     const late = await campaign(keys.editor, 'Late');
     await api.call('POST', `/api/v1/campaigns/${late}/launch`, { at: '2026-03-02T12:00:00.000Z' }, keys.editor);
     env.clock.set('2026-03-02T15:00:00.000Z');

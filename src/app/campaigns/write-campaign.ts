@@ -5,6 +5,8 @@ import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { type CampaignInput, DEFAULT_SETTINGS, parseAudience, parseSettings, validateCampaignInput } from './campaign-input.ts';
 import { getCampaign, type CampaignView } from './read-campaigns.ts';
+import { loadApprovalSettings } from '../approvals/approval-settings.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 
 export async function createCampaign(deps: AppDeps, actor: Actor, input: CampaignInput & { name: string }): Promise<CampaignView> {
   if (!input.name) throw invalid('name', 'name is required');
@@ -35,7 +37,7 @@ export async function createCampaign(deps: AppDeps, actor: Actor, input: Campaig
   return getCampaign(deps, actor, row.id);
 }
 
-export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, input: CampaignInput): Promise<CampaignView> {
+export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, input: CampaignInput): Promise<CampaignView & { notice?: string }> {
   const current = await getCampaign(deps, actor, id);
   if (!canCampaign('edit', current.status)) {
     throw new AppError('invalid_state', `campaign ${id} is ${current.status}; only draft or scheduled campaigns can be edited`, 'status');
@@ -44,7 +46,18 @@ export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, in
   const checked = await validateCampaignInput(deps, actor, { ...input, channel });
   const audience = { ...parseAudience(JSON.stringify(current.audience)), ...input.audience };
   const settings = { ...parseSettings(JSON.stringify(current.settings)), ...input.settings };
-  await deps.store.db
+  // Under the approval rule an approved, scheduled campaign that is edited is no longer what was
+  // approved: it goes back to draft (its not yet prepared run is removed) and must be launched and
+  // approved again.
+  const revoke = current.status === 'scheduled' && (await loadApprovalSettings(deps, actor.accountId)).required;
+  const now = deps.clock.now().toISOString();
+  await deps.store.db.transaction().execute(async (trx) => {
+    if (revoke) {
+      await trx.deleteFrom('deliveries').where('campaign_id', '=', id).where('status', '=', 'scheduled').where('prepared_at', 'is', null).execute();
+      await trx.updateTable('campaigns').set({ status: 'draft', scheduled_at: null }).where('id', '=', id).where('status', '=', 'scheduled').execute();
+      await recordAudit({ trx, now }, actor, 'campaign.approval_revoked', `campaign:${id}`, { reason: 'edited after approval' });
+    }
+    await trx
     .updateTable('campaigns')
     .set({
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
@@ -55,12 +68,14 @@ export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, in
       ...(checked.reply_to !== undefined ? { reply_to: checked.reply_to } : {}),
       audience: JSON.stringify(audience),
       settings: JSON.stringify(settings),
-      updated_at: deps.clock.now().toISOString(),
+      updated_at: now,
     })
     .where('id', '=', id)
     .where('account_id', '=', actor.accountId)
     .execute();
-  return getCampaign(deps, actor, id);
+  });
+  const view = await getCampaign(deps, actor, id);
+  return revoke ? { ...view, notice: 'the campaign was edited after its approval: it is a draft again; launch it to ask for approval' } : view;
 }
 
 export async function deleteCampaign(deps: AppDeps, actor: Actor, id: number): Promise<void> {
