@@ -7,6 +7,7 @@ import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { segmentRoutes } from './routes/segments.ts';
@@ -26,6 +27,7 @@ export function buildRouteTable(): RouteDef[] {
     ...importRoutes,
     ...templateRoutes,
     ...campaignRoutes,
+    ...messageRoutes,
     ...outboxRoutes,
     ...senderDomainRoutes,
     ...suppressionRoutes,
