@@ -194,6 +194,11 @@ describeEachDialect('one-off messages', (get) => {
     const again = await api.call('POST', '/api/v1/messages', body);
     expect(first.status).toBe(201);
     expect(again.json).toMatchObject({ id: first.json.id, campaign_id: first.json.campaign_id, replayed: true });
+    // Two retries racing: one message.
+    const racing = { ...body, idempotency_key: 'order-18' };
+    const [r1, r2] = await Promise.all([api.call('POST', '/api/v1/messages', racing), api.call('POST', '/api/v1/messages', racing)]);
+    expect([r1.status, r2.status]).toEqual([201, 201]);
+    expect(r1.json.id).toBe(r2.json.id);
     const other = await api.call('POST', '/api/v1/messages', { ...body, content: { subject: 'Twice', html: '<p>twice</p>' } });
     expect(other.status).toBe(409);
     expect(other.json.error).toMatchObject({ code: 'conflict', field: 'idempotency_key' });
@@ -203,7 +208,7 @@ describeEachDialect('one-off messages', (get) => {
     expect(foreign.status).toBe(201);
     const since = sink.messages.length;
     await runUntilIdle(worker);
-    expect(mailTo('anna@example.com', since)).toHaveLength(1);
+    expect(mailTo('anna@example.com', since)).toHaveLength(2);
     const keyed = await env.store.db.selectFrom('one_off_messages').select('account_id').where('idempotency_key', '=', 'order-17').execute();
     expect(keyed.map((r) => Number(r.account_id)).sort()).toEqual([api.accountId, api.otherAccountId].sort());
   });
@@ -295,6 +300,8 @@ describeEachDialect('one-off messages', (get) => {
     expect(ok.json).toMatchObject({ contact: { id: anna, email: 'anna@example.com', first_name: 'Anna' }, purpose: 'login', expires_at: '2026-03-09T10:00:00.000Z' });
     const byUrl = await verify({ url: `https://photos.example.com/login?album=7&herald_link=${token}` });
     expect(byUrl.json.contact.id).toBe(anna);
+    const wrongDoor = await verify({ token, purpose: 'reset' });
+    expect(wrongDoor.json.error).toMatchObject({ field: 'purpose', message: 'the link is for "login", not "reset"' });
 
     const forged = "the link's signature does not match";
     const parts = token.split('.');

@@ -30,12 +30,14 @@ function tokenOf(input: { token?: string; url?: string }): { token: string; fiel
   return { token, field: 'url' };
 }
 
-export async function verifyPersonalLink(deps: AppDeps, actor: Actor, input: { token?: string; url?: string }): Promise<VerifiedLink> {
+export async function verifyPersonalLink(deps: AppDeps, actor: Actor, input: { token?: string; url?: string; purpose?: string }): Promise<VerifiedLink> {
   const { token, field } = tokenOf(input);
   const claims = readPersonalLink(deps.config.secret, token);
   // Another account's genuine link is as good as forged to this caller: same words.
   if (!claims || claims.accountId !== actor.accountId) throw invalid(field, FORGED);
   if (claims.expiresAt.getTime() <= deps.clock.now().getTime()) throw invalid(field, `the link expired at ${claims.expiresAt.toISOString()}`);
+  // An app that hands out links for several purposes says which one it expects at this door.
+  if (input.purpose !== undefined && input.purpose !== claims.purpose) throw invalid('purpose', `the link is for "${claims.purpose}", not "${input.purpose}"`);
   const row = await deps.store.db.selectFrom('contacts').selectAll().where('account_id', '=', actor.accountId).where('id', '=', claims.contactId).executeTakeFirst();
   if (!row) throw new AppError('not_found', `contact ${claims.contactId} of this link no longer exists`, field);
   return { contact: toContactView(row), expires_at: claims.expiresAt.toISOString(), purpose: claims.purpose };

@@ -129,7 +129,11 @@ export const messageRoutes: RouteDef[] = [
       body: {
         type: 'object',
         additionalProperties: false,
-        properties: { token: { type: 'string', minLength: 1, maxLength: 200 }, url: { type: 'string', minLength: 1, maxLength: 4000 } },
+        properties: {
+          token: { type: 'string', minLength: 1, maxLength: 200 },
+          url: { type: 'string', minLength: 1, maxLength: 4000 },
+          purpose: { type: 'string', minLength: 1, maxLength: 32, description: 'refuse a link made for another purpose' },
+        },
       },
       response: {
         200: {
