@@ -3,6 +3,7 @@
 // of this account changes. The test walks the route table itself, so a new route without a case
 // here fails the test.
 import { expect, it } from 'vitest';
+import { signPersonalLink } from '../src/app/links/personal-link-token.ts';
 import { buildRouteTable } from '../src/http/route-table.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { createTestApi } from './support/http.ts';
@@ -59,11 +60,13 @@ describeEachDialect('tenant isolation on every route', (get) => {
       .values({ account_id: A, message_id: null, mail_from: 'a@example.com', rcpt_to: JSON.stringify([`${MARK}@example.com`]), subject: MARK, size: 10, raw: `Subject: ${MARK}\r\n\r\nhi`, received_at: '2026-03-02T10:00:00.000Z' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
+    const message = (await api.call('POST', '/api/v1/messages', { contact: { id: contactId }, content: { subject: MARK, html: '<p>x</p>' }, from_email: 'a@example.com' })).json;
+    const personalLink = signPersonalLink(env.deps.config.secret, { accountId: A, contactId, expiresAt: new Date('2030-01-01T00:00:00Z'), purpose: 'login' });
+    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id]) expect(id).toBeGreaterThan(0);
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -83,6 +86,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       segments: segment.id,
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
+      messages: message.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = {
@@ -131,6 +135,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PATCH /api/v1/webhooks/:id': { description: 'changed' },
       'POST /api/v1/webhooks/:id/test': {},
       'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
+      'POST /api/v1/messages': { contact: { id: contactId }, content: { subject: 's', html: '<p>b</p>' }, from_email: 'b@example.com' },
+      'POST /api/v1/personal-links/verify': { token: personalLink },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -141,6 +147,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/consent-requests': 'contact_id',
       'POST /api/v1/segments': 'rules.in_list',
       'POST /api/v1/segments/count': 'rules.in_list',
+      'POST /api/v1/messages': 'contact.id',
     };
 
     const routes = buildRouteTable();
@@ -163,7 +170,11 @@ describeEachDialect('tenant isolation on every route', (get) => {
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
       covered.push(key);
 
-      if (route.url.includes(':provider')) {
+      if (key === 'POST /api/v1/personal-links/verify') {
+        // A's genuine link is, to B, a link whose signature does not match: nothing about A's contact.
+        expect(res.status, `${key} with account B's key on account A's link`).toBe(422);
+        expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
+      } else if (route.url.includes(':provider')) {
         // B's own configuration (absent at first: 404); never A's.
         expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);
         expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);

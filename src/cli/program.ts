@@ -22,6 +22,7 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['consent'], load: async () => (await import('./commands/consent.ts')).registerConsentCommands },
   { commands: ['templates'], load: async () => (await import('./commands/templates.ts')).registerTemplateCommands },
   { commands: ['campaigns'], load: async () => (await import('./commands/campaigns.ts')).registerCampaignCommands },
+  { commands: ['messages', 'links'], load: async () => (await import('./commands/messages.ts')).registerMessageCommands },
   { commands: ['outbox'], load: async () => (await import('./commands/outbox.ts')).registerOutboxCommands },
   { commands: ['senders'], load: async () => (await import('./commands/senders.ts')).registerSenderCommands },
   { commands: ['account'], load: async () => (await import('./commands/account.ts')).registerAccountCommands },

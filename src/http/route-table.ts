@@ -8,6 +8,7 @@ import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { segmentRoutes } from './routes/segments.ts';
@@ -28,6 +29,7 @@ export function buildRouteTable(): RouteDef[] {
     ...templateRoutes,
     ...campaignRoutes,
     ...approvalRoutes,
+    ...messageRoutes,
     ...outboxRoutes,
     ...senderDomainRoutes,
     ...suppressionRoutes,

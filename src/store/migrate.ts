@@ -11,6 +11,7 @@ import { bouncesMigration } from './migrations/0008-bounces.ts';
 import { webhooksMigration } from './migrations/0009-webhooks.ts';
 import { orchestrationMigration } from './migrations/0010-orchestration.ts';
 import { approvalsMigration } from './migrations/0012-approvals.ts';
+import { messagesMigration } from './migrations/0015-messages.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -28,6 +29,7 @@ function provider(store: Store): MigrationProvider {
         '0009-webhooks': webhooksMigration(store.caps),
         '0010-orchestration': orchestrationMigration(store.caps),
         '0012-approvals': approvalsMigration(store.caps),
+        '0015-messages': messagesMigration(store.caps),
       };
     },
   };

@@ -14,6 +14,7 @@ import type { SegmentTables } from './schema-segments.ts';
 import type { SuppressionTables } from './schema-suppressions.ts';
 import type { OrchestrationTables } from './schema-orchestration.ts';
 import type { ApprovalTables } from './schema-approvals.ts';
+import type { MessageTables } from './schema-messages.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -196,7 +197,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

@@ -50,7 +50,7 @@ export async function getCampaign(deps: AppDeps, actor: Actor, id: number): Prom
 export async function listCampaigns(
   deps: AppDeps,
   actor: Actor,
-  page: { limit: number; after?: number; status?: string },
+  page: { limit: number; after?: number; status?: string; kind?: string },
 ): Promise<{ items: CampaignView[]; next_after: number | null }> {
   let q = deps.store.db
     .selectFrom('campaigns')
@@ -60,6 +60,9 @@ export async function listCampaigns(
     .limit(page.limit + 1);
   if (page.after) q = q.where('id', '<', page.after);
   if (page.status) q = q.where('status', '=', page.status);
+  // One-off messages (kind 'message', F0.8) would drown the campaigns; they are listed on request
+  // and by GET /api/v1/messages.
+  q = page.kind ? q.where('kind', '=', page.kind) : q.where('kind', '!=', 'message');
   const rows = await q.execute();
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit);

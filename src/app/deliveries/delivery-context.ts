@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.ts';
 import { type AudienceScope, audienceScope } from './audience-facts.ts';
 import { AppError } from '../errors.ts';
 import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
+import { inlineTemplateSource } from '../messages/inline-content.ts';
 import { compileTemplate } from '../templates/compile-template.ts';
 import { toTemplateSource } from '../templates/template-view.ts';
 import type { CompiledTemplate } from '../templates/compiled-template.ts';
@@ -75,13 +76,16 @@ export async function loadDeliveryContext(deps: AppDeps, deliveryId: number): Pr
     ])
     .where('deliveries.id', '=', deliveryId)
     .executeTakeFirstOrThrow();
-  if (!row.format || row.subject === null || row.body === null) {
-    throw new AppError('invalid_state', `campaign ${row.campaign_id} has no template`, 'template_id');
-  }
+  // A one-off message written on the spot carries its content in its settings (messages/inline-content.ts).
+  const source =
+    row.format && row.subject !== null && row.body !== null
+      ? toTemplateSource({ format: row.format, subject: row.subject, body: row.body, compiled_html: row.compiled_html })
+      : inlineTemplateSource(row.settings);
+  if (!source) throw new AppError('invalid_state', `campaign ${row.campaign_id} has no template`, 'template_id');
   if (!row.from_email) throw new AppError('invalid_state', `campaign ${row.campaign_id} has no sender address`, 'from_email');
   const audience = parseAudience(row.run_audience ?? row.audience);
   const settings = parseSettings(row.settings);
-  const template = await compileTemplate(toTemplateSource({ format: row.format, subject: row.subject, body: row.body, compiled_html: row.compiled_html }));
+  const template = await compileTemplate(source);
   return {
     deliveryId,
     accountId: row.account_id,

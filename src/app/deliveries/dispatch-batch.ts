@@ -25,6 +25,7 @@ import { heraldMessageId } from '../links/message-id.ts';
 import { signToken } from '../links/signed-token.ts';
 import { type EventInput, recordEvents } from '../events/record-events.ts';
 import { suppressHardBounces } from '../suppressions/suppress-automatically.ts';
+import { personalLinkSigner } from '../templates/personal-link-filter.ts';
 import { renderContextFor } from '../templates/render-context.ts';
 import { trackMessageHtml } from '../tracking/track-message-html.ts';
 import { factsFor, loadBatchFacts } from './audience-facts.ts';
@@ -111,6 +112,7 @@ async function handOff(
   lease: () => string,
 ): Promise<MessageOutcome[]> {
   const headers = new Map(group.map((s) => [s.m.id, heraldMessageId(deps.config.secret, s.m.id, ctx.deliveryId, ctx.messageIdDomain)]));
+  const personalLinks = personalLinkSigner(deps.config.secret, ctx.accountId, deps.clock.now());
   const marked = new Set(
     await markSending(deps.store.db, deps.store.caps, { headers, owner: opts.owner, now: deps.clock.now().toISOString(), leaseUntil: lease() }),
   );
@@ -127,6 +129,7 @@ async function handOff(
               account: { id: ctx.accountId, name: ctx.accountName },
               unsubscribeUrl,
               run: ctx.runContext,
+              personalLinks,
             }),
           );
         } catch (err) {

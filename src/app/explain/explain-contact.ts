@@ -5,7 +5,7 @@ import { type Channel, addressFor } from '../../core/channels.ts';
 import { type MessageDecision, decideMessage } from '../../core/decide-message.ts';
 import { REASONS, type Reason } from '../../core/reasons.ts';
 import { audienceRecheckQuery } from '../../store/queries/audience.ts';
-import { parseAudience } from '../campaigns/campaign-input.ts';
+import { messageKindOf, parseAudience, parseSettings } from '../campaigns/campaign-input.ts';
 import { currentDeliveryId, loadCampaignRow } from '../campaigns/read-campaigns.ts';
 import { findContact } from '../contacts/get-contact.ts';
 import { audienceScope, factsFor, loadBatchFacts } from '../deliveries/audience-facts.ts';
@@ -37,11 +37,15 @@ const meaningOf = (reason: string | null) => (reason && Object.hasOwn(REASONS, r
 export async function explainContact(deps: AppDeps, actor: Actor, campaignId: number, contactRef: string): Promise<ContactExplanation> {
   const campaign = await loadCampaignRow(deps, actor, campaignId);
   const contact = await findContact(deps, actor, contactRef);
-  const audience = parseAudience(campaign.audience);
   const channel = campaign.channel as Channel;
   const { db, caps } = deps.store;
 
   const deliveryId = await currentDeliveryId(deps, campaignId);
+  // A run with its own recipients (a one-off message, a trigger firing) is explained on them: they
+  // count as subscribed, as when the run is prepared.
+  const run = deliveryId ? await db.selectFrom('deliveries').select('audience').where('id', '=', deliveryId).executeTakeFirst() : undefined;
+  const audience = parseAudience(run?.audience ?? campaign.audience);
+  const explicit = audience.contact_ids != null;
   const row = deliveryId
     ? await db.selectFrom('messages').selectAll().where('delivery_id', '=', deliveryId).where('contact_id', '=', contact.id).executeTakeFirst()
     : undefined;
@@ -59,8 +63,12 @@ export async function explainContact(deps: AppDeps, actor: Actor, campaignId: nu
   const included = memberships.filter((m) => audience.list_ids.includes(m.id));
   const excludedBy = memberships.find((m) => audience.exclude_list_ids.includes(m.id) && m.status !== 'unsubscribed');
 
+  const inAudience = explicit ? audience.contact_ids!.includes(contact.id) : included.length > 0;
+
   let decision: ContactExplanation['decision'];
-  if (included.length === 0) {
+  if (explicit && !inAudience) {
+    decision = { kind: 'not_in_audience', reason: null, meaning: null, rule: 'audience', detail: 'not one of the contacts this run was sent to', until: null };
+  } else if (!explicit && included.length === 0) {
     const names = await db.selectFrom('lists').select('name').where('id', 'in', audience.list_ids.length ? audience.list_ids : [0]).execute();
     decision = {
       kind: 'not_in_audience',
@@ -71,15 +79,15 @@ export async function explainContact(deps: AppDeps, actor: Actor, campaignId: nu
       until: null,
     };
   } else {
-    const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience);
+    const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience, messageKindOf(parseSettings(campaign.settings)));
     const { rows } = await db.executeQuery(
-      audienceRecheckQuery(caps, { accountId: actor.accountId, include: audience.list_ids, exclude: audience.exclude_list_ids, contactIds: [contact.id], segments: scope.segments }),
+      audienceRecheckQuery(caps, { accountId: actor.accountId, include: explicit ? [] : audience.list_ids, exclude: audience.exclude_list_ids, contactIds: [contact.id], segments: scope.segments }),
     );
     const now = deps.clock.now();
     const batch = await loadBatchFacts(deps, scope, rows, now);
     const facts = factsFor(scope, rows[0], batch, false);
     if (facts.excluded_by_list && excludedBy) facts.excluded_by_list = { list_name: excludedBy.name };
-    if (facts.subscription.status !== 'subscribed') {
+    if (facts.subscription.status !== 'subscribed' && included.length > 0) {
       const latest = [...included].sort((a, b) => b.updated_at.localeCompare(a.updated_at))[0];
       facts.subscription = { ...facts.subscription, list_name: latest.name, changed_at: latest.updated_at, source: latest.source };
     }
@@ -112,7 +120,7 @@ export async function explainContact(deps: AppDeps, actor: Actor, campaignId: nu
   return {
     campaign_id: campaignId,
     contact: { id: contact.id, email: contact.email, phone: contact.phone },
-    in_audience: included.length > 0,
+    in_audience: inAudience,
     ledger,
     decision,
     summary: summarize(address, ledger, decision),

@@ -7,7 +7,7 @@ import { effectiveQuietHours } from '../../core/pacing/effective-quiet-hours.ts'
 import { quietHoursEnd } from '../../core/pacing/quiet-hours.ts';
 import { lintEmailHtml } from '../../core/template-lint.ts';
 import { loadPacingPolicy } from '../pacing/account-policy.ts';
-import { getAccountProfile } from '../accounts/account-profile.ts';
+import { type AccountProfile, getAccountProfile } from '../accounts/account-profile.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { loadCampaignRow } from '../campaigns/read-campaigns.ts';
 import { audienceScope } from '../deliveries/audience-facts.ts';
@@ -15,6 +15,7 @@ import { planAudience } from '../deliveries/plan-audience.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { dkimKeyFor } from '../sender-domains/dkim-key-for.ts';
 import { compileTemplate } from '../templates/compile-template.ts';
+import { personalLinkSigner } from '../templates/personal-link-filter.ts';
 import { renderContextFor } from '../templates/render-context.ts';
 import { toTemplateSource } from '../templates/template-view.ts';
 import { diagnoseCampaign } from './diagnose-campaign.ts';
@@ -45,53 +46,14 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
   const items: CheckItem[] = [];
   const { db } = deps.store;
 
+  items.push(billingItem(account), companyProfileItem(account));
   items.push(
-    account.billing.verified
-      ? { id: 'billing', status: 'ok', title: 'Billing', detail: 'the payment account is verified (self-hosted: no payment needed)', fix: null }
-      : {
-          id: 'billing',
-          status: 'blocking',
-          title: 'Billing',
-          detail: 'the payment account is not verified, so sending is blocked',
-          fix: { hint: 'verify the payment account', api: 'PUT /api/v1/account/profile {"billing_verified": true}', cli: 'herald account profile --billing-verified' },
-        },
+    await senderItem(deps, actor.accountId, campaign.from_email, {
+      hint: 'set the sender address',
+      api: `PATCH /api/v1/campaigns/${campaignId} {"from_email"}`,
+      cli: `herald campaigns update ${campaignId} --from news@your-domain`,
+    }),
   );
-
-  const p = account.profile;
-  const missing = [!p.company_name && 'company name', !p.phone && 'phone', !p.postal_address && 'postal address'].filter(Boolean) as string[];
-  items.push(
-    missing.length === 0
-      ? { id: 'company_profile', status: 'ok', title: 'Company profile', detail: `${p.company_name}, ${p.postal_address}, ${p.phone}`, fix: null }
-      : {
-          id: 'company_profile',
-          status: 'blocking',
-          title: 'Company profile',
-          detail: `missing: ${missing.join(', ')} (marketing mail must name the sender and a postal address)`,
-          fix: {
-            hint: 'complete the company profile',
-            api: 'PUT /api/v1/account/profile {"company_name","phone","postal_address"}',
-            cli: 'herald account profile --company "…" --phone "+49…" --address "…"',
-          },
-        },
-  );
-
-  if (!campaign.from_email) {
-    items.push({ id: 'sender', status: 'blocking', title: 'Sender', detail: 'no sender address', fix: { hint: 'set the sender address', api: `PATCH /api/v1/campaigns/${campaignId} {"from_email"}`, cli: `herald campaigns update ${campaignId} --from news@your-domain` } });
-  } else {
-    const domain = campaign.from_email.split('@')[1];
-    const dkim = await dkimKeyFor(deps, actor.accountId, campaign.from_email);
-    items.push(
-      dkim
-        ? { id: 'sender', status: 'ok', title: 'Sender', detail: `${campaign.from_email}, DKIM-signed for ${dkim.domainName} (selector ${dkim.keySelector}; publish its DNS record)`, fix: null }
-        : {
-            id: 'sender',
-            status: 'warning',
-            title: 'Sender',
-            detail: `${campaign.from_email}: ${domain} has no DKIM key, so mail goes out unsigned and large providers may file it as spam`,
-            fix: { hint: `add ${domain} with a DKIM key and publish the DNS record`, api: 'POST /api/v1/sender-domains {"domain","generate_dkim":true}', cli: `herald senders add ${domain} --generate-dkim` },
-          },
-    );
-  }
 
   const template = campaign.template_id
     ? await db.selectFrom('templates').selectAll().where('id', '=', campaign.template_id).where('account_id', '=', actor.accountId).executeTakeFirst()
@@ -101,6 +63,7 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
   } else {
     try {
       const compiled = await compileTemplate(toTemplateSource(template));
+      const personalLinks = personalLinkSigner(deps.config.secret, actor.accountId, deps.clock.now());
       // Render for a few real recipients: a template can compile and still fail on their data.
       const samples = audience.list_ids.length
         ? await db
@@ -113,7 +76,7 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
             .execute()
         : [];
       for (const c of samples) {
-        await compiled.render(renderContextFor(c, { campaign: { id: campaign.id, name: campaign.name }, account: { id: actor.accountId, name: p.company_name ?? '' }, unsubscribeUrl: 'https://example.invalid/u/x' }));
+        await compiled.render(renderContextFor(c, { campaign: { id: campaign.id, name: campaign.name }, account: { id: actor.accountId, name: account.profile.company_name ?? '' }, unsubscribeUrl: 'https://example.invalid/u/x', personalLinks }));
       }
       items.push({ id: 'template', status: 'ok', title: 'Template', detail: `"${template.name}" compiles and renders for ${samples.length} sample recipient(s)`, fix: null });
       const warnings = lintEmailHtml(compiled.htmlSource, { format: template.format as 'mjml' | 'html', body: template.body });
@@ -175,4 +138,53 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
 
   const blocking = items.filter((i) => i.status === 'blocking').length;
   return { campaign_id: campaignId, ready: blocking === 0, blocking, warnings: items.filter((i) => i.status === 'warning').length, items };
+}
+
+// The account and sender items stand alone so that a launch that is not a campaign's (a one-off
+// message, src/app/messages/send-message.ts) applies the same blockers with the same words.
+
+export function billingItem(account: AccountProfile): CheckItem {
+  return account.billing.verified
+    ? { id: 'billing', status: 'ok', title: 'Billing', detail: 'the payment account is verified (self-hosted: no payment needed)', fix: null }
+    : {
+        id: 'billing',
+        status: 'blocking',
+        title: 'Billing',
+        detail: 'the payment account is not verified, so sending is blocked',
+        fix: { hint: 'verify the payment account', api: 'PUT /api/v1/account/profile {"billing_verified": true}', cli: 'herald account profile --billing-verified' },
+      };
+}
+
+export function companyProfileItem(account: AccountProfile): CheckItem {
+  const p = account.profile;
+  const missing = [!p.company_name && 'company name', !p.phone && 'phone', !p.postal_address && 'postal address'].filter(Boolean) as string[];
+  return missing.length === 0
+    ? { id: 'company_profile', status: 'ok', title: 'Company profile', detail: `${p.company_name}, ${p.postal_address}, ${p.phone}`, fix: null }
+    : {
+        id: 'company_profile',
+        status: 'blocking',
+        title: 'Company profile',
+        detail: `missing: ${missing.join(', ')} (marketing mail must name the sender and a postal address)`,
+        fix: {
+          hint: 'complete the company profile',
+          api: 'PUT /api/v1/account/profile {"company_name","phone","postal_address"}',
+          cli: 'herald account profile --company "…" --phone "+49…" --address "…"',
+        },
+      };
+}
+
+/** The sender address and its DKIM key; `missingFix` says where the caller sets the address. */
+export async function senderItem(deps: AppDeps, accountId: number, fromEmail: string | null, missingFix: NonNullable<CheckItem['fix']>): Promise<CheckItem> {
+  if (!fromEmail) return { id: 'sender', status: 'blocking', title: 'Sender', detail: 'no sender address', fix: missingFix };
+  const domain = fromEmail.split('@')[1];
+  const dkim = await dkimKeyFor(deps, accountId, fromEmail);
+  return dkim
+    ? { id: 'sender', status: 'ok', title: 'Sender', detail: `${fromEmail}, DKIM-signed for ${dkim.domainName} (selector ${dkim.keySelector}; publish its DNS record)`, fix: null }
+    : {
+        id: 'sender',
+        status: 'warning',
+        title: 'Sender',
+        detail: `${fromEmail}: ${domain} has no DKIM key, so mail goes out unsigned and large providers may file it as spam`,
+        fix: { hint: `add ${domain} with a DKIM key and publish the DNS record`, api: 'POST /api/v1/sender-domains {"domain","generate_dkim":true}', cli: `herald senders add ${domain} --generate-dkim` },
+      };
 }

@@ -1,4 +1,5 @@
 // A template compiled once per delivery and rendered once per recipient.
+import type { PERSONAL_LINKS, PersonalLinkSigner } from './personal-link-filter.ts';
 
 /** What a template may refer to. Only own properties are visible to Liquid (ownPropertyOnly). */
 export interface RenderContext {
@@ -20,6 +21,8 @@ export interface RenderContext {
   event?: { type: string; entity: string; data: Record<string, unknown>; occurred_at: string };
   /** A one-off message's data: {{ data.order_number }}. */
   data?: Record<string, unknown>;
+  /** Signs {{ url | personal_link }} for this contact; a Symbol key, so no template can reach it. */
+  [PERSONAL_LINKS]?: PersonalLinkSigner;
 }
 
 export interface RenderedEmail {

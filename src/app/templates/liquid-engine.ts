@@ -6,6 +6,7 @@
 // part must not get "&lt;b&gt;".
 import { AssertionError, Liquid, LiquidError, type LiquidOptions, type Template } from 'liquidjs';
 import { AppError, invalid } from '../errors.ts';
+import { registerPersonalLinkFilter } from './personal-link-filter.ts';
 
 /**
  * A typical newsletter renders in about 0.04 ms; 100 ms is a runaway loop, not a slow template.
@@ -35,6 +36,7 @@ function createEngine(outputEscape: LiquidOptions['outputEscape']): Liquid {
   });
   // Templates are self-contained; include/render/layout would only ever fail (or read files).
   for (const tag of ['include', 'render', 'layout']) delete engine.tags[tag];
+  registerPersonalLinkFilter(engine);
   return engine;
 }
 

@@ -5,6 +5,7 @@ import type { Actor, AppDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import type { RenderContext } from './compiled-template.ts';
 import { findTemplateRow } from './get-template.ts';
+import { PERSONAL_LINKS, personalLinkSigner } from './personal-link-filter.ts';
 import { parseContactAttributes, renderContextFor } from './render-context.ts';
 import { toTemplateSource } from './template-view.ts';
 import { validateTemplate } from './validate-template.ts';
@@ -47,6 +48,9 @@ export async function previewTemplate(deps: AppDeps, actor: Actor, templateId: n
     .executeTakeFirstOrThrow();
   // The real link is signed per message at send time; a preview link must not unsubscribe anyone.
   const unsubscribeUrl = `${deps.config.publicUrl}/unsubscribe/preview`;
+  // Personal links are signed for real, as the contact would get them (the sample contact, id 0,
+  // gets a link that verifies as an unknown contact): the preview shows their true shape.
+  const personalLinks = personalLinkSigner(deps.config.secret, actor.accountId, deps.clock.now());
 
   let context: RenderContext;
   if (options.contactId !== undefined) {
@@ -57,13 +61,13 @@ export async function previewTemplate(deps: AppDeps, actor: Actor, templateId: n
       .where('id', '=', options.contactId)
       .executeTakeFirst();
     if (!contact) throw notFound('contact', options.contactId, 'contact_id');
-    context = renderContextFor(contact, { campaign: PREVIEW_CAMPAIGN, account, unsubscribeUrl });
+    context = renderContextFor(contact, { campaign: PREVIEW_CAMPAIGN, account, unsubscribeUrl, personalLinks });
   } else {
     const sample = options.sample ?? {};
     const contact = { ...SAMPLE_CONTACT, ...sample, id: 0, attributes: { ...(sample.attributes ?? {}) } };
     // Round-trip through JSON like a stored contact, so the preview sees what a real send would.
     contact.attributes = parseContactAttributes(0, JSON.stringify(contact.attributes));
-    context = { contact, campaign: PREVIEW_CAMPAIGN, account, unsubscribe_url: unsubscribeUrl };
+    context = { contact, campaign: PREVIEW_CAMPAIGN, account, unsubscribe_url: unsubscribeUrl, [PERSONAL_LINKS]: personalLinks };
   }
 
   const { compiled, warnings } = await validateTemplate(toTemplateSource(row));

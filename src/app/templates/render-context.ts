@@ -3,6 +3,7 @@
 import type { ContactRow } from '../../store/schema.ts';
 import { AppError } from '../errors.ts';
 import type { RenderContext } from './compiled-template.ts';
+import { PERSONAL_LINKS, type PersonalLinkSigner } from './personal-link-filter.ts';
 
 export interface RenderContextExtra {
   campaign: { id: number; name: string };
@@ -11,6 +12,8 @@ export interface RenderContextExtra {
   unsubscribeUrl: string;
   /** The run's own data (deliveries.context), when it has any. */
   run?: RunContext;
+  /** Signs personal links for this contact (src/app/templates/personal-link-filter.ts). */
+  personalLinks?: PersonalLinkSigner;
 }
 
 /** A run's data for templates: `event` of a trigger firing, `data` of a one-off message. */
@@ -64,5 +67,6 @@ export function renderContextFor(contact: RenderableContact, extra: RenderContex
     // JSON-parsed data: plain objects with own properties only, which is all Liquid may read.
     ...(extra.run?.event ? { event: extra.run.event } : {}),
     ...(extra.run?.data ? { data: extra.run.data } : {}),
+    ...(extra.personalLinks ? { [PERSONAL_LINKS]: extra.personalLinks } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { createCampaign, deleteCampaign, updateCampaign } from '../../app/campai
 import { diagnoseCampaign } from '../../app/explain/diagnose-campaign.ts';
 import { explainContact } from '../../app/explain/explain-contact.ts';
 import { preflightCampaign } from '../../app/explain/preflight.ts';
-import { CAMPAIGN_STATUSES } from '../../core/campaign-lifecycle.ts';
+import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES } from '../../core/campaign-lifecycle.ts';
 import { MESSAGE_STATUSES } from '../../core/message-status.ts';
 import { REASON_LIST } from '../../core/reasons.ts';
 import { type JsonSchema, type RouteDef, idParams } from '../route-def.ts';
@@ -100,12 +100,13 @@ export const campaignRoutes: RouteDef[] = [
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           before: { type: 'integer', minimum: 1, description: 'return campaigns with an id lower than this' },
           status: { type: 'string', enum: [...CAMPAIGN_STATUSES] },
+          kind: { type: 'string', enum: [...CAMPAIGN_KINDS], description: "only this kind; without it, every kind but 'message' (one-off messages: GET /api/v1/messages)" },
         },
       },
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: campaignView }, next_before: { type: ['integer', 'null'] } } } },
     },
     handler: async ({ deps, actor, query }) => {
-      const page = await listCampaigns(deps, actor, { limit: query.limit, after: query.before, status: query.status });
+      const page = await listCampaigns(deps, actor, { limit: query.limit, after: query.before, status: query.status, kind: query.kind });
       return { items: page.items, next_before: page.next_after };
     },
   },
