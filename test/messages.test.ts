@@ -147,7 +147,10 @@ describeEachDialect('one-off messages', (get) => {
     const a = mailTo('anna@example.com', since)[0];
     expect(a.subject).toBe('Your code');
     expect(decoded(a)).toContain('Code 4711 & <keep>');
+    // A transactional message is not list mail: no one-click unsubscribe header; a marketing one has it.
+    expect(a.raw).not.toMatch(/^List-Unsubscribe/im);
     const b = mailTo('ben@example.com', since)[0];
+    expect(b.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im);
     expect(b.subject).toBe('Hello Ben');
     expect(decoded(b)).toContain('Welcome Ben');
     expect((await api.call('GET', '/api/v1/templates')).json.items).toEqual([]);

@@ -153,10 +153,12 @@ async function handOff(
           messageId: headers.get(m.id)!,
           // VERP: bounces come back to an address that names (and signs) this message.
           envelopeFrom: verpAddress(deps.config.secret, m.id, deps.config.bounceDomain ?? ctx.messageIdDomain),
-          headers: {
-            'List-Unsubscribe': `<${unsubscribeUrl}>`,
-            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          },
+          // A transactional message (a receipt, a login link) is not list mail: RFC 8058's
+          // one-click header would let a mailbox provider "unsubscribe" someone from their receipts.
+          headers:
+            ctx.scope.kind === 'marketing'
+              ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+              : {},
           dkim: ctx.dkim,
         });
         return outcomeRow(m, result, deps.clock.now(), Math.random());

@@ -72,11 +72,12 @@ export function registerCampaignCommands(program: Command): void {
 
   c.command('list')
     .option('--status <status>')
+    .option('--kind <kind>', "one-off, recurring, triggered or message (default: every kind but one-off messages)")
     .action(async (opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
-        const page = await listCampaigns(deps, actor, { limit: 100, status: opts.status });
+        const page = await listCampaigns(deps, actor, { limit: 100, status: opts.status, kind: opts.kind });
         if (wantsJson(cmd)) return printJson(page);
-        printTable(page.items as unknown as Record<string, unknown>[], ['id', 'name', 'status', 'channel', 'template_id', 'from_email', 'scheduled_at']);
+        printTable(page.items as unknown as Record<string, unknown>[], ['id', 'name', 'kind', 'status', 'channel', 'template_id', 'from_email', 'scheduled_at']);
       }),
     );
 
