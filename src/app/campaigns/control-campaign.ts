@@ -8,6 +8,7 @@ import type { CampaignRow } from '../../store/schema.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { moveDelivery } from '../deliveries/delivery-status.ts';
+import { rescheduleAfterPause } from '../schedules/resume-schedule.ts';
 import { type CampaignView, currentDeliveryId, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
 async function currentDelivery(deps: AppDeps, actor: Actor, id: number, action: CampaignAction) {
@@ -77,6 +78,7 @@ export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Pr
 export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
   if (!campaignFollowsDelivery(campaign.kind)) {
+    await rescheduleAfterPause(deps, campaign);
     await moveStandingCampaign(deps, campaign, ['paused'], 'active', 'resume');
     await moveRuns(deps, id, ['paused'], (d) => (d.prepared_at ? 'sending' : 'scheduled'), null);
     return getCampaign(deps, actor, id);
