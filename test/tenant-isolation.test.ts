@@ -31,6 +31,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
     const draft = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} draft`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
     const sending = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} sending`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
     expect((await api.call('POST', `/api/v1/campaigns/${sending.id}/send`, {})).status).toBe(200);
+    const recurring = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} recurring`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
+    expect((await api.call('PUT', `/api/v1/campaigns/${recurring.id}/schedule`, { cron: '0 9 * * 1' })).status).toBe(200);
     const doiList = (await api.call('POST', '/api/v1/lists', { name: `${MARK} double`, opt_in: 'double' })).json;
     await api.call('POST', '/api/v1/contacts', { email: `${MARK}4@example.com`, list_ids: [doiList.id] });
     const doiContact = (await db.selectFrom('contacts').select('id').where('email', '=', `${MARK}4@example.com`).executeTakeFirstOrThrow()).id;
@@ -59,7 +61,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'campaign_schedules'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -79,9 +81,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       segments: segment.id,
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
+      deliveries: (await db.selectFrom('deliveries').select('id').where('campaign_id', '=', sending.id).executeTakeFirstOrThrow()).id,
     };
     // The campaign actions that need a campaign in a particular state.
-    const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
+    const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id, schedule: recurring.id, deliveries: sending.id };
 
     const bodies: Record<string, unknown> = {
       'POST /api/v1/api-keys': { name: 'b' },
@@ -98,6 +101,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/campaigns': { name: 'b', template_id: template.id, audience: { list_ids: [list.id] } },
       'PATCH /api/v1/campaigns/:id': { name: 'changed' },
       'POST /api/v1/campaigns/:id/send': {},
+      'PUT /api/v1/campaigns/:id/schedule': { cron: '0 9 * * 1' },
       'POST /api/v1/sender-domains': { domain: 'b.example.com' },
       'POST /api/v1/sender-domains/:id/dkim': {},
       'POST /api/v1/contacts/import': 'email\nb3@example.com\n',
