@@ -332,6 +332,22 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     await cancelCampaign(env.deps, actor, c.id);
   });
 
+  it('a campaign whose ends_at passed while it was paused completes on resume, without a run', async () => {
+    const env = get();
+    env.clock.set('2026-03-02T10:30:00.000Z');
+    const worker = createDeliveryWorker(env.deps, transport);
+    const c = await draft();
+    await setSchedule(env.deps, actor, c.id, { cron: '0 * * * *', ends_at: '2026-03-02T14:00' });
+    await sendCampaign(env.deps, actor, c.id);
+    await pauseCampaign(env.deps, actor, c.id);
+    env.clock.set('2026-03-02T15:00:00.000Z');
+    expect((await resumeCampaign(env.deps, actor, c.id)).status).toBe('active');
+    expect((await scheduleRow(env, c.id)).next_run_at).toBeNull();
+    await runUntilIdle(worker);
+    expect((await api.call('GET', `/api/v1/campaigns/${c.id}`)).json.status).toBe('completed');
+    expect(await runs(env, c.id)).toEqual([]);
+  });
+
   it('max_runs and ends_at complete the campaign; a gap past ends_at runs only an occurrence before it', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');

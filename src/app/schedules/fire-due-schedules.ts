@@ -25,7 +25,8 @@ export async function fireDueSchedules(deps: AppDeps, now: Date): Promise<number
     .select('c.name')
     .where('c.status', '=', 'active')
     .where('c.kind', '=', 'recurring')
-    .where('s.next_run_at', '<=', now.toISOString())
+    // Null while active: the schedule ended while the campaign was paused (ends_at passed); it completes.
+    .where((eb) => eb.or([eb('s.next_run_at', '<=', now.toISOString()), eb('s.next_run_at', 'is', null)]))
     .orderBy('s.next_run_at')
     .limit(PER_PASS)
     .execute();
@@ -42,7 +43,16 @@ async function fireOccurrence(deps: AppDeps, s: DueSchedule, now: Date): Promise
     return false;
   }
   const rule = compiled.rule;
-  const due = new Date(s.next_run_at!);
+  if (s.next_run_at === null) {
+    const done = await deps.store.db
+      .updateTable('campaigns')
+      .set({ status: 'completed', updated_at: now.toISOString() })
+      .where('id', '=', s.campaign_id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return Number(done.numUpdatedRows) > 0;
+  }
+  const due = new Date(s.next_run_at);
   const endsAt = s.ends_at ? new Date(s.ends_at) : null;
   // The latest occurrence that has come (and is before ends_at): Herald may have been down past several.
   const horizon = endsAt && endsAt.getTime() <= now.getTime() ? new Date(endsAt.getTime() - 1) : now;
