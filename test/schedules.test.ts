@@ -317,6 +317,10 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     await runUntilIdle(worker);
     env.clock.set('2026-03-02T11:30:00.000Z');
     expect((await pauseCampaign(env.deps, actor, c.id)).status).toBe('paused');
+    // While paused the schedule may be changed; a bad rule still changes nothing.
+    expect((await api.call('PUT', `/api/v1/campaigns/${c.id}/schedule`, { cron: '0 * * * *', missed_runs: 'skip' })).json.missed_runs).toBe('skip');
+    expect((await api.call('PUT', `/api/v1/campaigns/${c.id}/schedule`, { cron: '0 25 * * *' })).status).toBe(422);
+    expect((await scheduleRow(env, c.id)).cron).toBe('0 * * * *');
     env.clock.set('2026-03-02T14:30:00.000Z');
     await runUntilIdle(worker);
     expect((await runs(env, c.id)).map((d) => d.run_key)).toEqual(['cron:2026-03-02T11:00:00.000Z']);
