@@ -36,6 +36,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
     expect((await api.call('PUT', '/api/v1/account/approval', { required: true, four_eyes: true })).status).toBe(200);
     const awaiting = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} awaiting`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
     expect((await api.call('POST', `/api/v1/campaigns/${awaiting.id}/launch`, {})).json.status).toBe('awaiting_approval');
+    const recurring = (await api.call('POST', '/api/v1/campaigns', { name: `${MARK} recurring`, template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
+    expect((await api.call('PUT', `/api/v1/campaigns/${recurring.id}/schedule`, { cron: '0 9 * * 1' })).status).toBe(200);
     const doiList = (await api.call('POST', '/api/v1/lists', { name: `${MARK} double`, opt_in: 'double' })).json;
     await api.call('POST', '/api/v1/contacts', { email: `${MARK}4@example.com`, list_ids: [doiList.id] });
     const doiContact = (await db.selectFrom('contacts').select('id').where('email', '=', `${MARK}4@example.com`).executeTakeFirstOrThrow()).id;
@@ -66,7 +68,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -87,6 +89,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
       messages: message.id,
+      deliveries: (await db.selectFrom('deliveries').select('id').where('campaign_id', '=', sending.id).executeTakeFirstOrThrow()).id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = {
@@ -99,6 +102,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       reject: awaiting.id,
       withdraw: awaiting.id,
       approvals: awaiting.id,
+      schedule: recurring.id,
+      deliveries: sending.id,
     };
 
     const bodies: Record<string, unknown> = {
@@ -120,6 +125,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/campaigns/:id/approve': {},
       'POST /api/v1/campaigns/:id/reject': { comment: 'no' },
       'PUT /api/v1/account/approval': { required: false },
+      'PUT /api/v1/campaigns/:id/schedule': { cron: '0 9 * * 1' },
       'POST /api/v1/sender-domains': { domain: 'b.example.com' },
       'POST /api/v1/sender-domains/:id/dkim': {},
       'POST /api/v1/contacts/import': 'email\nb3@example.com\n',

@@ -32,6 +32,8 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['approvals', 'campaigns', 'account'], load: async () => (await import('./commands/approvals.ts')).registerApprovalCommands },
   { commands: ['bounces'], load: async () => (await import('./commands/bounces.ts')).registerBounceCommands },
   { commands: ['webhooks'], load: async () => (await import('./commands/webhooks.ts')).registerWebhookCommands },
+  // After 'campaigns': it adds schedule, unschedule and runs to that command.
+  { commands: ['campaigns', 'runs'], load: async () => (await import('./commands/schedules.ts')).registerScheduleCommands },
 ];
 
 /** The command word of argv (node, script, …args): the first argument that is not a global option. */

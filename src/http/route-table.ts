@@ -16,6 +16,8 @@ import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
 
 export function buildRouteTable(): RouteDef[] {
   return [
@@ -34,5 +36,7 @@ export function buildRouteTable(): RouteDef[] {
     ...senderDomainRoutes,
     ...suppressionRoutes,
     ...webhookRoutes,
+    ...scheduleRoutes,
+    ...deliveryRoutes,
   ];
 }

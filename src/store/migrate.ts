@@ -12,6 +12,7 @@ import { webhooksMigration } from './migrations/0009-webhooks.ts';
 import { orchestrationMigration } from './migrations/0010-orchestration.ts';
 import { approvalsMigration } from './migrations/0012-approvals.ts';
 import { messagesMigration } from './migrations/0015-messages.ts';
+import { schedulesMigration } from './migrations/0013-schedules.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -30,6 +31,7 @@ function provider(store: Store): MigrationProvider {
         '0010-orchestration': orchestrationMigration(store.caps),
         '0012-approvals': approvalsMigration(store.caps),
         '0015-messages': messagesMigration(store.caps),
+        '0013-schedules': schedulesMigration(store.caps),
       };
     },
   };

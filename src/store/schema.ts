@@ -15,6 +15,7 @@ import type { SuppressionTables } from './schema-suppressions.ts';
 import type { OrchestrationTables } from './schema-orchestration.ts';
 import type { ApprovalTables } from './schema-approvals.ts';
 import type { MessageTables } from './schema-messages.ts';
+import type { ScheduleTables } from './schema-schedules.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -197,7 +198,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

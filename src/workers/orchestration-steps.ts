@@ -4,10 +4,14 @@
 // it did (0: nothing to do), which keeps the loop awake while there is work.
 import type { AppDeps } from '../app/deps.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
+import { fireDueSchedules } from '../app/schedules/fire-due-schedules.ts';
 
 export interface WorkerStep {
   name: string;
   run(deps: AppDeps, transport: EmailTransport, now: Date): Promise<number>;
 }
 
-export const ORCHESTRATION_STEPS: WorkerStep[] = [];
+export const ORCHESTRATION_STEPS: WorkerStep[] = [
+  // Recurring campaigns: each due occurrence becomes one run (src/app/schedules/fire-due-schedules.ts).
+  { name: 'schedules', run: (deps, _transport, now) => fireDueSchedules(deps, now) },
+];

@@ -48,9 +48,10 @@ export interface CampaignStats {
   links: TrackingCounts['clicks_by_url'];
 }
 
-export async function campaignStats(deps: AppDeps, actor: Actor, id: number): Promise<CampaignStats> {
+/** The current delivery's numbers, or one run's (`deliveryId`, of this campaign: the caller checked). */
+export async function campaignStats(deps: AppDeps, actor: Actor, id: number, options: { deliveryId?: number } = {}): Promise<CampaignStats> {
   const campaign = await loadCampaignRow(deps, actor, id);
-  const deliveryId = await currentDeliveryId(deps, id);
+  const deliveryId = options.deliveryId ?? (await currentDeliveryId(deps, id));
   const empty: CampaignStats = {
     campaign_id: id,
     status: campaign.status,

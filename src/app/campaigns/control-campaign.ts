@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { moveDelivery } from '../deliveries/delivery-status.ts';
+import { rescheduleAfterPause } from '../schedules/resume-schedule.ts';
 import { type CampaignView, currentDeliveryId, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
 async function currentDelivery(deps: AppDeps, actor: Actor, id: number, action: CampaignAction) {
@@ -101,6 +102,7 @@ export async function pauseCampaign(deps: AppDeps, actor: Actor, id: number): Pr
 export async function resumeCampaign(deps: AppDeps, actor: Actor, id: number): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, id);
   if (!campaignFollowsDelivery(campaign.kind)) {
+    await rescheduleAfterPause(deps, campaign);
     await moveStandingCampaign(deps, actor, campaign, ['paused'], 'active', 'resume');
     await moveRuns(deps, id, ['paused'], (d) => (d.prepared_at ? 'sending' : 'scheduled'), null);
     return getCampaign(deps, actor, id);

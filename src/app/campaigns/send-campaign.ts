@@ -10,6 +10,7 @@ import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { preflightCampaign } from '../explain/preflight.ts';
 import { startCampaign } from './start-campaign.ts';
+import { parseSendTime } from '../schedules/parse-send-time.ts';
 import { type CampaignView, getCampaign, loadCampaignRow } from './read-campaigns.ts';
 
 // `via`: which call launched it (POST …/send or …/launch), for the audit log.
@@ -17,10 +18,7 @@ export async function sendCampaign(deps: AppDeps, actor: Actor, id: number, opti
   const campaign = await loadCampaignRow(deps, actor, id);
   const now = deps.clock.now();
   let at = now;
-  if (options.at) {
-    at = new Date(options.at);
-    if (Number.isNaN(at.getTime())) throw new AppError('invalid_input', `at: "${options.at}" is not an ISO 8601 time`, 'at');
-  }
+  if (options.at) at = await parseSendTime(deps, actor, options.at, now);
   const scheduling = at.getTime() > now.getTime();
   if (!canCampaign(scheduling ? 'schedule' : 'send', campaign.status)) {
     throw new AppError(

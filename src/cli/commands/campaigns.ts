@@ -146,7 +146,7 @@ export function registerCampaignCommands(program: Command): void {
 
   c.command('send <id>')
     .description('send now (or --at a time); --watch follows the progress')
-    .option('--at <time>', 'ISO 8601 time to send at')
+    .option('--at <time>', 'when to send: a local time in the account\'s zone ("2026-12-01T09:00") or ISO 8601 with an offset')
     .option('--watch', 'show a progress bar until the delivery ends')
     .action(async (id, opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {

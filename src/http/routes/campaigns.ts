@@ -159,10 +159,10 @@ export const campaignRoutes: RouteDef[] = [
     url: '/api/v1/campaigns/:id/send',
     permission: 'deliveries:start',
     tag: 'campaigns',
-    summary: 'Send now, or at a time (`at`, ISO 8601)',
+    summary: 'Send now, or at a time (`at`: ISO 8601 with an offset, or a local time such as "2026-12-01T09:00" in the account\'s time zone)',
     schema: {
       params: idParams,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: ['string', 'null'], format: 'date-time' } } },
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: ['string', 'null'], minLength: 1, maxLength: 64 } } },
       response: { 200: campaignView },
     },
     handler: ({ deps, actor, params, body }) => sendCampaign(deps, actor, params.id, { at: body?.at ?? null }),
