@@ -2,6 +2,7 @@
 // this file only lists them, so that "which permission guards X?" has one place to look.
 import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -13,6 +14,7 @@ import { segmentRoutes } from './routes/segments.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 export function buildRouteTable(): RouteDef[] {
@@ -30,5 +32,7 @@ export function buildRouteTable(): RouteDef[] {
     ...senderDomainRoutes,
     ...suppressionRoutes,
     ...webhookRoutes,
+    ...userRoutes,
+    ...apiKeyRoutes,
   ];
 }
