@@ -55,11 +55,15 @@ describeEachDialect('tenant isolation on every route', (get) => {
       .values({ account_id: A, message_id: null, mail_from: 'a@example.com', rcpt_to: JSON.stringify([`${MARK}@example.com`]), subject: MARK, size: 10, raw: `Subject: ${MARK}\r\n\r\nhi`, received_at: '2026-03-02T10:00:00.000Z' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
+    const user = (await api.call('POST', '/api/v1/users', { email: `${MARK}-user@example.com`, name: MARK, role: 'analyst', password: `${MARK}-password` })).json.user;
+    const signIn = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: `${MARK}-user@example.com`, password: `${MARK}-password` } });
+    expect(signIn.statusCode).toBe(200);
+    const apiKey = (await api.call('POST', '/api/v1/api-keys', { name: `${MARK} key`, role: 'analyst' })).json;
+    for (const id of [user.id, apiKey.id, list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'users', 'sessions'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -79,6 +83,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       segments: segment.id,
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
+      users: user.id,
+      'api-keys': apiKey.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
@@ -113,6 +119,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PATCH /api/v1/webhooks/:id': { description: 'changed' },
       'POST /api/v1/webhooks/:id/test': {},
       'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
+      'POST /api/v1/users': { email: 'b-user@example.com', role: 'analyst', password: 'b-password-1' },
+      'PATCH /api/v1/users/:id': { name: 'changed', disabled: true },
+      'POST /api/v1/users/:id/password': { password: 'changed-password' },
+      'POST /api/v1/auth/password': { current_password: `${MARK}-password`, new_password: 'changed-password' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -145,7 +155,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
       covered.push(key);
 
-      if (route.url.includes(':provider')) {
+      if (key === 'POST /api/v1/auth/password') {
+        // B's key has no password of its own; A's user is out of reach.
+        expect(res.status, `${key} with account B's key`).toBe(409);
+      } else if (route.url.includes(':provider')) {
         // B's own configuration (absent at first: 404); never A's.
         expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);
         expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);

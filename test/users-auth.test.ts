@@ -179,7 +179,7 @@ describeEachDialect('users and sign-in', (get) => {
   });
 
   it('disabling a user ends their sessions at once; a role change applies to the next request', async () => {
-    const { api, send, login, addUser } = await setup(get);
+    const { api, send, login, addUser, env } = await setup(get);
     const u = await addUser('editor');
     const { token } = (await login(u.email, u.password)).json;
     expect((await send('POST', '/api/v1/lists', { token, body: { name: 'x' } })).status).toBe(201);
@@ -193,7 +193,12 @@ describeEachDialect('users and sign-in', (get) => {
     // Enabling again does not bring the old session back.
     expect((await api.call('PATCH', `/api/v1/users/${u.id}`, { disabled: false })).json.disabled).toBe(false);
     expect((await send('GET', '/api/v1/lists', { token })).status).toBe(401);
-    expect((await login(u.email, u.password)).status).toBe(200);
+    const fresh = (await login(u.email, u.password)).json.token;
+    expect((await send('GET', '/api/v1/lists', { token: fresh })).status).toBe(200);
+    // Whoever sets disabled_at (another process, an old version), the session check reads the user row.
+    await env.store.db.updateTable('users').set({ disabled_at: env.clock.now().toISOString() }).where('id', '=', u.id).execute();
+    expect((await send('GET', '/api/v1/lists', { token: fresh })).status).toBe(401);
+    await env.store.db.updateTable('users').set({ disabled_at: null }).where('id', '=', u.id).execute();
 
     // Deleting: gone from lists, cannot sign in, email free again; the id stays taken.
     expect((await api.call('DELETE', `/api/v1/users/${u.id}`)).json).toEqual({ deleted: true, id: u.id });
