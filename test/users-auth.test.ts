@@ -5,10 +5,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { bootstrapDefaultAccount } from '../src/app/accounts/bootstrap.ts';
+import { login } from '../src/app/auth/login.ts';
 import { createUser } from '../src/app/users/create-user.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { commandWord } from '../src/cli/program.ts';
-import { describeEachDialect, type TestEnv } from './support/dialects.ts';
+import { createTestEnv, describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -77,7 +79,7 @@ async function runCli(env: TestEnv, args: string[], stdin?: string): Promise<{ c
   return { code, stdout, stderr };
 }
 
-describeEachDialect('users and sign-in', (get) => {
+describeEachDialect('users and sign-in', (get, dialect) => {
   it('signs in with the right password only, and answers alike for a wrong password, an unknown email and a disabled user', async () => {
     const { api, send, login, addUser, env } = await setup(get);
     const ann = await addUser('analyst');
@@ -89,7 +91,7 @@ describeEachDialect('users and sign-in', (get) => {
     expect(ok.json.permissions).toContain('campaigns:read');
     expect(ok.json.permissions).not.toContain('deliveries:start');
     expect(ok.json.expires_at).toBe(new Date(env.clock.now().getTime() + 12 * HOUR).toISOString());
-    expect(String(ok.headers['set-cookie'])).toMatch(new RegExp(`^herald_session=${ok.json.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`));
+    expect(String(ok.headers['set-cookie'])).toMatch(new RegExp(`^herald_session=${ok.json.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800`));
     // Only the hash of the token is stored.
     const stored = await env.store.db.selectFrom('sessions').selectAll().where('user_id', '=', ann.id).execute();
     expect(stored).toHaveLength(1);
@@ -391,6 +393,28 @@ describeEachDialect('users and sign-in', (get) => {
     const unknownAs = await runCli(env, ['--as', 'cli-made@acme.test', 'users', 'list']);
     expect(unknownAs.stderr).toMatch(/--as: the user cli-made@acme.test is disabled/);
     await api.app.close();
+  });
+
+  it('creates the first owner on first start, with the configured or a generated password, once', async () => {
+    const fresh = await createTestEnv(dialect, { HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' });
+    try {
+      const first = await bootstrapDefaultAccount(fresh.deps);
+      expect(first.newAdmin?.email).toBe('admin@localhost');
+      expect(first.newAdmin?.password).toMatch(/^[A-Za-z0-9]{20}$/);
+      expect((await bootstrapDefaultAccount(fresh.deps)).newAdmin).toBeNull();
+      const signIn = await login(fresh.deps, { email: 'admin@localhost', password: first.newAdmin?.password as string });
+      expect(signIn.user.role).toBe('owner');
+      expect(signIn.account.id).toBe(first.accountId);
+    } finally {
+      await fresh.store.close();
+    }
+    const configured = await createTestEnv(dialect, { HERALD_ADMIN_EMAIL: 'Boss@Example.com', HERALD_ADMIN_PASSWORD: 'configured password', HERALD_ARGON2_MEMORY_KIB: '64' });
+    try {
+      expect((await bootstrapDefaultAccount(configured.deps)).newAdmin).toEqual({ email: 'boss@example.com', password: null });
+      expect((await login(configured.deps, { email: 'boss@example.com', password: 'configured password' })).user.email).toBe('boss@example.com');
+    } finally {
+      await configured.store.close();
+    }
   });
 
   it('hashes with argon2id at OWASP cost by default', async () => {

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { login } from '../app/auth/login.ts';
 import { logout } from '../app/auth/logout.ts';
+import { SESSION_ABSOLUTE_CAP_MS } from '../core/session-lifetime.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { AppError } from '../app/errors.ts';
 import { presentedSessionToken, requireClientHeader } from './request-actor.ts';
@@ -28,7 +29,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       try {
         const result = await login(deps, request.body);
-        setSessionCookie(deps, reply, result.token, new Date(result.expires_at));
+        // The cookie lives until the absolute cap: the session slides on the server, and a cookie
+        // that ended with the first expiry would sign out someone who is still working.
+        setSessionCookie(deps, reply, result.token, new Date(deps.clock.now().getTime() + SESSION_ABSOLUTE_CAP_MS));
         return result;
       } catch (err) {
         if (err instanceof AppError && err.code === 'too_many_requests') {

@@ -22,8 +22,8 @@ function attributes(deps: AppDeps, maxAgeSeconds: number): string {
   return `Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
+/** The server decides when the session ends; the cookie only has to outlive it. */
 export function setSessionCookie(deps: AppDeps, reply: FastifyReply, token: string, expiresAt: Date): void {
-  // The browser may keep it until the absolute cap; the server decides when the session ends.
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - deps.clock.now().getTime()) / 1000));
   reply.header('set-cookie', `${SESSION_COOKIE}=${token}; ${attributes(deps, maxAge)}`);
 }
