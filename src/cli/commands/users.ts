@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../app/accounts/api-keys.ts';
 import { invalid } from '../../app/errors.ts';
 import { createUser } from '../../app/users/create-user.ts';
+import { deleteUser } from '../../app/users/delete-user.ts';
 import { findUserByEmail, listUsers } from '../../app/users/read-users.ts';
 import { setUserPassword } from '../../app/users/set-password.ts';
 import { updateUser } from '../../app/users/update-user.ts';
@@ -26,7 +27,7 @@ function printGenerated(email: string, password: string | null): void {
 export function registerUserCommands(program: Command): void {
   const u = program.command('users').description('people who sign in to the dashboard, and their roles');
 
-  u.command('list').action(async (_o, cmd) =>
+  u.command('list').description("the account's users").action(async (_o, cmd) =>
     withApp(
       cmd,
       async ({ deps, actor }) => {
@@ -57,7 +58,7 @@ export function registerUserCommands(program: Command): void {
       ),
     );
 
-  u.command('set-role <email> <role>').action(async (email: string, role: string, _o, cmd) =>
+  u.command('set-role <email> <role>').description('change a user’s role (the last active owner keeps theirs)').action(async (email: string, role: string, _o, cmd) =>
     withApp(
       cmd,
       async ({ deps, actor }) => {
@@ -90,6 +91,21 @@ export function registerUserCommands(program: Command): void {
       );
   }
 
+  u.command('delete <email>')
+    .description('delete a user (sessions end; the audit log keeps who they were)')
+    .action(async (email: string, _o, cmd) =>
+      withApp(
+        cmd,
+        async ({ deps, actor }) => {
+          const user = await findUserByEmail(deps, actor, email);
+          const r = await deleteUser(deps, actor, user.id);
+          if (wantsJson(cmd)) return printJson(r);
+          process.stdout.write(`${user.email} deleted\n`);
+        },
+        MANAGE,
+      ),
+    );
+
   u.command('passwd <email>')
     .description("set a user's password (generated and printed once without --password-stdin); their sessions end")
     .option('--password-stdin', 'read the password from standard input')
@@ -109,7 +125,7 @@ export function registerUserCommands(program: Command): void {
     );
 
   const k = program.command('api-keys').description("the account's API keys");
-  k.command('list').action(async (_o, cmd) =>
+  k.command('list').description('keys by prefix, role, created, last used, revoked').action(async (_o, cmd) =>
     withApp(
       cmd,
       async ({ deps, actor }) => {
@@ -135,7 +151,7 @@ export function registerUserCommands(program: Command): void {
         MANAGE,
       ),
     );
-  k.command('revoke <id>').action(async (id: string, _o, cmd) =>
+  k.command('revoke <id>').description('revoke a key at once').action(async (id: string, _o, cmd) =>
     withApp(
       cmd,
       async ({ deps, actor }) => {
