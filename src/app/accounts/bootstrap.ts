@@ -33,8 +33,12 @@ async function bootstrapOwnerUser(deps: AppDeps, accountId: number): Promise<Boo
       .values({ account_id: accountId, email, name: 'Administrator', password_hash: await hashPassword(deps, password), role: 'owner', created_at: now, updated_at: now })
       .execute();
   } catch (err) {
-    // Another process starting at the same moment created it (or the email belongs to another account's user).
-    if (isUniqueViolation(err)) return null;
+    // Another process starting at the same moment created it, or the email belongs to a user of
+    // another account: say so rather than start without a way to sign in unnoticed.
+    if (isUniqueViolation(err)) {
+      deps.log.warn({ email, accountId }, 'no first owner user created: a user with this email (HERALD_ADMIN_EMAIL) already exists; add one with herald users add');
+      return null;
+    }
     throw err;
   }
   return { email, password: configured ? null : password };
