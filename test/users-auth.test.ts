@@ -9,7 +9,9 @@ import { bootstrapDefaultAccount } from '../src/app/accounts/bootstrap.ts';
 import { login } from '../src/app/auth/login.ts';
 import { createUser } from '../src/app/users/create-user.ts';
 import type { Actor } from '../src/app/deps.ts';
-import { commandWord } from '../src/cli/program.ts';
+import type { Command } from 'commander';
+import { COMMAND_PERMISSIONS, commandPath } from '../src/cli/command-permissions.ts';
+import { buildProgram, commandWord } from '../src/cli/program.ts';
 import { createTestEnv, describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 
@@ -382,6 +384,11 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     expect(asAnalyst.code).toBe(2);
     expect(asAnalyst.stderr).toMatch(/users:manage, held by the roles owner, admin; .* has the role analyst/);
 
+    // Every command checks the --as user's role like the API route that does the same.
+    const send = await runCli(env, ['--as', analyst.email, 'campaigns', 'send', '1']);
+    expect(send.code).toBe(2);
+    expect(send.stderr).toMatch(/deliveries:start, held by the roles owner, admin, sender; .* has the role analyst/);
+
     // Without --as the CLI is the owner; a password comes on stdin.
     const added = await runCli(env, ['--account', String(api.accountId), 'users', 'add', 'cli-made@acme.test', '--role', 'sender', '--password-stdin'], 'piped password 1\n');
     expect(added.code, added.stderr).toBe(0);
@@ -393,6 +400,18 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     const unknownAs = await runCli(env, ['--as', 'cli-made@acme.test', 'users', 'list']);
     expect(unknownAs.stderr).toMatch(/--as: the user cli-made@acme.test is disabled/);
     await api.app.close();
+  });
+
+  it('names a permission for real CLI commands only', async () => {
+    const program = await buildProgram(['node', 'herald']);
+    const paths: string[] = [];
+    const walk = (c: Command) => {
+      if (c.parent && c.commands.length === 0) paths.push(commandPath(c));
+      for (const sub of c.commands) walk(sub);
+    };
+    walk(program);
+    for (const key of Object.keys(COMMAND_PERMISSIONS)) expect(paths, `${key} is not a command`).toContain(key);
+    expect(paths).toContain('campaigns send');
   });
 
   it('creates the first owner on first start, with the configured or a generated password, once', async () => {

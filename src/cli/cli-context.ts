@@ -8,6 +8,7 @@ import { openApp } from '../app/open-app.ts';
 import { type Permission, roleHas, rolesWith } from '../app/permissions.ts';
 import { actorForUser } from '../app/users/actor-for-user.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { COMMAND_PERMISSIONS, commandPath } from './command-permissions.ts';
 
 export interface CliContext {
   deps: AppDeps;
@@ -17,7 +18,8 @@ export interface CliContext {
 /**
  * Opens the app, runs fn, closes. Errors are printed as one clear line and exit code 1 or 2.
  * The actor is the account's owner ("cli"), or with --as <email> that user (their role; label
- * "user:<id>"). `permission`, when given, is checked against that role like the API's route table.
+ * "user:<id>"). The role must hold `permission`, or else the command's entry in
+ * command-permissions.ts — the same check as the API's route table.
  */
 export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>, options: { permission?: Permission } = {}): Promise<T> {
   const opts = cmd.optsWithGlobals() as { account?: string; as?: string };
@@ -35,10 +37,11 @@ export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<
       );
     }
     const actor = await cliActor(app.deps, opts, app.bootstrap.accountId);
-    if (options.permission && !roleHas(actor.role, options.permission)) {
-      const roles = rolesWith(options.permission);
-      throw new AppError('forbidden', `this needs the permission ${options.permission}, held by the roles ${roles.join(', ')}; ${opts.as} has the role ${actor.role}`, '--as', {
-        permission: options.permission,
+    const permission = options.permission ?? (opts.as ? COMMAND_PERMISSIONS[commandPath(cmd)] : undefined);
+    if (permission && !roleHas(actor.role, permission)) {
+      const roles = rolesWith(permission);
+      throw new AppError('forbidden', `this needs the permission ${permission}, held by the roles ${roles.join(', ')}; ${opts.as} has the role ${actor.role}`, '--as', {
+        permission,
         roles,
       });
     }
