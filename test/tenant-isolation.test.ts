@@ -64,11 +64,15 @@ describeEachDialect('tenant isolation on every route', (get) => {
       .executeTakeFirstOrThrow();
     const message = (await api.call('POST', '/api/v1/messages', { contact: { id: contactId }, content: { subject: MARK, html: '<p>x</p>' }, from_email: 'a@example.com' })).json;
     const personalLink = signPersonalLink(env.deps.config.secret, { accountId: A, contactId, expiresAt: new Date('2030-01-01T00:00:00Z'), purpose: 'login' });
-    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id]) expect(id).toBeGreaterThan(0);
+    const user = (await api.call('POST', '/api/v1/users', { email: `${MARK}-user@example.com`, name: MARK, role: 'analyst', password: `${MARK}-password` })).json.user;
+    const signIn = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: `${MARK}-user@example.com`, password: `${MARK}-password` } });
+    expect(signIn.statusCode).toBe(200);
+    const apiKey = (await api.call('POST', '/api/v1/api-keys', { name: `${MARK} key`, role: 'analyst' })).json;
+    for (const id of [user.id, apiKey.id, list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id]) expect(id).toBeGreaterThan(0);
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules', 'users', 'sessions'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -90,6 +94,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'consent-requests': consentRequest.json.id,
       messages: message.id,
       deliveries: (await db.selectFrom('deliveries').select('id').where('campaign_id', '=', sending.id).executeTakeFirstOrThrow()).id,
+      users: user.id,
+      'api-keys': apiKey.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = {
@@ -143,6 +149,10 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
       'POST /api/v1/messages': { contact: { id: contactId }, content: { subject: 's', html: '<p>b</p>' }, from_email: 'b@example.com' },
       'POST /api/v1/personal-links/verify': { token: personalLink },
+      'POST /api/v1/users': { email: 'b-user@example.com', role: 'analyst', password: 'b-password-1' },
+      'PATCH /api/v1/users/:id': { name: 'changed', disabled: true },
+      'POST /api/v1/users/:id/password': { password: 'changed-password' },
+      'POST /api/v1/auth/password': { current_password: `${MARK}-password`, new_password: 'changed-password' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -180,6 +190,9 @@ describeEachDialect('tenant isolation on every route', (get) => {
         // A's genuine link is, to B, a link whose signature does not match: nothing about A's contact.
         expect(res.status, `${key} with account B's key on account A's link`).toBe(422);
         expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
+      } else if (key === 'POST /api/v1/auth/password') {
+        // B's key has no password of its own; A's user is out of reach.
+        expect(res.status, `${key} with account B's key`).toBe(409);
       } else if (route.url.includes(':provider')) {
         // B's own configuration (absent at first: 404); never A's.
         expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);

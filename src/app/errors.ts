@@ -6,6 +6,8 @@ export type AppErrorCode =
   | 'invalid_state'
   | 'unauthorized'
   | 'forbidden'
+  /** Too many attempts (sign-in throttle); details.retry_after_seconds says how long to wait. */
+  | 'too_many_requests'
   | 'payload_too_large'
   | 'preflight_failed';
 

@@ -5,16 +5,24 @@ import type { Command } from 'commander';
 import type { Actor, AppDeps } from '../app/deps.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { openApp } from '../app/open-app.ts';
+import { type Permission, roleHas, rolesWith } from '../app/permissions.ts';
+import { actorForUser } from '../app/users/actor-for-user.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { COMMAND_PERMISSIONS, commandPath } from './command-permissions.ts';
 
 export interface CliContext {
   deps: AppDeps;
   actor: Actor;
 }
 
-/** Opens the app, runs fn, closes. Errors are printed as one clear line and exit code 1 or 2. */
-export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const opts = cmd.optsWithGlobals() as { account?: string };
+/**
+ * Opens the app, runs fn, closes. Errors are printed as one clear line and exit code 1 or 2.
+ * The actor is the account's owner ("cli"), or with --as <email> that user (their role; label
+ * "user:<id>"). The role must hold `permission`, or else the command's entry in
+ * command-permissions.ts — the same check as the API's route table.
+ */
+export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<T>, options: { permission?: Permission } = {}): Promise<T> {
+  const opts = cmd.optsWithGlobals() as { account?: string; as?: string };
   const config = loadConfig();
   // The CLI prints results on stdout; logs go to stderr and only when something is wrong.
   const app = await openApp(config, { log: pino({ level: process.env.HERALD_LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
@@ -22,13 +30,40 @@ export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<
     if (app.bootstrap.newApiKey) {
       process.stderr.write(`Created the default account's admin API key (shown once): ${app.bootstrap.newApiKey}\n`);
     }
-    const accountId = opts.account ? Number(opts.account) : app.bootstrap.accountId;
-    const exists = await app.deps.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
-    if (!exists) throw new AppError('not_found', `account ${opts.account} not found`, '--account');
-    return await fn({ deps: app.deps, actor: { accountId, role: 'owner', label: 'cli' } });
+    const admin = app.bootstrap.newAdmin;
+    if (admin) {
+      process.stderr.write(
+        `Created the first dashboard user (owner) ${admin.email}${admin.password ? ` with the password (shown once): ${admin.password}` : ' with the password from HERALD_ADMIN_PASSWORD'}\n`,
+      );
+    }
+    const actor = await cliActor(app.deps, opts, app.bootstrap.accountId);
+    const permission = options.permission ?? (opts.as ? COMMAND_PERMISSIONS[commandPath(cmd)] : undefined);
+    if (permission && !roleHas(actor.role, permission)) {
+      const roles = rolesWith(permission);
+      throw new AppError('forbidden', `this needs the permission ${permission}, held by the roles ${roles.join(', ')}; ${opts.as} has the role ${actor.role}`, '--as', {
+        permission,
+        roles,
+      });
+    }
+    return await fn({ deps: app.deps, actor });
   } finally {
     await app.close();
   }
+}
+
+/** The CLI's actor: the account's owner, or the --as user (whose account it must be, when --account is given too). */
+export async function cliActor(deps: AppDeps, opts: { account?: string; as?: string }, defaultAccountId: number): Promise<Actor> {
+  if (opts.as) {
+    const actor = await actorForUser(deps, opts.as);
+    if (opts.account && Number(opts.account) !== actor.accountId) {
+      throw invalid('--account', `${opts.as} belongs to account ${actor.accountId}, not ${opts.account}`);
+    }
+    return actor;
+  }
+  const accountId = opts.account ? Number(opts.account) : defaultAccountId;
+  const exists = await deps.store.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+  if (!exists) throw new AppError('not_found', `account ${opts.account} not found`, '--account');
+  return { accountId, role: 'owner', label: 'cli' };
 }
 
 export function printJson(value: unknown): void {

@@ -26,6 +26,7 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['outbox'], load: async () => (await import('./commands/outbox.ts')).registerOutboxCommands },
   { commands: ['senders'], load: async () => (await import('./commands/senders.ts')).registerSenderCommands },
   { commands: ['account'], load: async () => (await import('./commands/account.ts')).registerAccountCommands },
+  { commands: ['users', 'api-keys'], load: async () => (await import('./commands/users.ts')).registerUserCommands },
   { commands: ['policy'], load: async () => (await import('./commands/policy.ts')).registerPolicyCommands },
   { commands: ['suppressions', 'audit'], load: async () => (await import('./commands/suppressions.ts')).registerSuppressionCommands },
   { commands: ['why', 'campaigns'], load: async () => (await import('./commands/why.ts')).registerWhyCommands },
@@ -40,7 +41,7 @@ const MODULES: readonly CommandModule[] = [
 export function commandWord(argv: readonly string[]): string | null {
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--account') i++; // its value follows
+    if (a === '--account' || a === '--as') i++; // its value follows
     else if (!a.startsWith('-')) return a;
   }
   return null;
@@ -51,6 +52,7 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   const program = new Command('herald')
     .description('Herald: campaign delivery that never fails silently')
     .option('--account <id>', 'act for this account (default: the first account)')
+    .option('--as <email>', "act as this user (their account, role and name in audit trails); default: the CLI acts as the account's owner")
     .option('--json', 'print JSON instead of tables')
     .showHelpAfterError();
   const word = commandWord(argv);

@@ -1,6 +1,7 @@
 // Configuration comes from HERALD_* environment variables; every one has an embedded default so
 // that `npm start` needs nothing. The table in README.md lists the same variables — keep both true.
 import path from 'node:path';
+import { normalizeUserEmail } from '../core/user-email.ts';
 
 export interface HeraldConfig {
   /** `sqlite:<path>` or `postgres://…` */
@@ -29,6 +30,18 @@ export interface HeraldConfig {
   inboundPort: number;
   inboundHost: string;
   inboundEnabled: boolean;
+  /** Dashboard sessions last this many hours after the last use (HERALD_SESSION_HOURS), at most 7 days in all. */
+  sessionHours: number;
+  /**
+   * The first user of the default account, created on first start (owner): HERALD_ADMIN_EMAIL
+   * (default admin@localhost) and HERALD_ADMIN_PASSWORD (default: generated and printed once).
+   */
+  admin: { email: string; password: string | null };
+  /**
+   * argon2id cost for new password hashes. Defaults are OWASP's (19 MiB, 2 passes, 1 lane);
+   * HERALD_ARGON2_MEMORY_KIB / HERALD_ARGON2_TIME_COST exist so tests can hash cheaply — never lower them in production.
+   */
+  passwordHashing: { memoryKiB: number; timeCost: number; parallelism: number };
   /** Secret for signed links and tokens. */
   secret: string;
   logLevel: string;
@@ -76,6 +89,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('HERALD_SMTP_URL', 'must start with smtp:// or smtps://');
   }
+  const adminPassword = env.HERALD_ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 10) {
+    throw new ConfigError('HERALD_ADMIN_PASSWORD', `must be at least 10 characters, got ${adminPassword.length}`);
+  }
+  const adminEmail = normalizeUserEmail(env.HERALD_ADMIN_EMAIL || 'admin@localhost');
+  if (!adminEmail.ok) throw new ConfigError('HERALD_ADMIN_EMAIL', adminEmail.reason);
   return {
     databaseUrl,
     host,
@@ -93,6 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     inboundPort: intVar(env, 'HERALD_INBOUND_PORT', 2526, 0, 65535),
     inboundHost: env.HERALD_INBOUND_HOST || '127.0.0.1',
     inboundEnabled: (env.HERALD_INBOUND ?? 'on') !== 'off',
+    sessionHours: intVar(env, 'HERALD_SESSION_HOURS', 12, 1, 168),
+    admin: { email: adminEmail.value, password: adminPassword },
+    passwordHashing: {
+      memoryKiB: intVar(env, 'HERALD_ARGON2_MEMORY_KIB', 19_456, 8, 4_194_304),
+      timeCost: intVar(env, 'HERALD_ARGON2_TIME_COST', 2, 1, 100),
+      parallelism: 1,
+    },
     secret: env.HERALD_SECRET || 'herald-development-secret-change-me',
     logLevel: env.HERALD_LOG_LEVEL || 'info',
     worker: {

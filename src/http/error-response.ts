@@ -10,6 +10,7 @@ export const STATUS_OF: Record<AppErrorCode, number> = {
   invalid_state: 409,
   unauthorized: 401,
   forbidden: 403,
+  too_many_requests: 429,
   payload_too_large: 413,
   preflight_failed: 422,
 };

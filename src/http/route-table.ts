@@ -3,6 +3,7 @@
 import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { approvalRoutes } from './routes/approvals.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -15,6 +16,7 @@ import { segmentRoutes } from './routes/segments.ts';
 import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
@@ -38,5 +40,7 @@ export function buildRouteTable(): RouteDef[] {
     ...webhookRoutes,
     ...scheduleRoutes,
     ...deliveryRoutes,
+    ...userRoutes,
+    ...apiKeyRoutes,
   ];
 }

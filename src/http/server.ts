@@ -1,12 +1,14 @@
-// The HTTP edge: Fastify with JSON-schema validation, Bearer-key authentication, one permission
-// check per route, the error table, and the OpenAPI document built from the same route table.
+// The HTTP edge: Fastify with JSON-schema validation, authentication (API key, session token or
+// session cookie: request-actor.ts), one permission check per route, the error table, and the
+// OpenAPI document built from the same route table.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import { authenticateApiKey } from '../app/accounts/api-keys.ts';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Actor, AppDeps } from '../app/deps.ts';
 import { AppError } from '../app/errors.ts';
 import { roleHas, rolesWith } from '../app/permissions.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
 import { toErrorResponse } from './error-response.ts';
+import { authenticateRequest } from './request-actor.ts';
 import { registerConsentPublicRoutes } from './consent-public-routes.ts';
 import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
@@ -36,15 +38,6 @@ const errorSchema = {
   },
 };
 
-async function requireActor(deps: AppDeps, request: FastifyRequest): Promise<Actor> {
-  const header = request.headers.authorization ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new AppError('unauthorized', 'send "Authorization: Bearer <api key>"', 'authorization');
-  const actor = await authenticateApiKey(deps, m[1]);
-  if (!actor) throw new AppError('unauthorized', 'the API key is unknown or revoked', 'authorization');
-  return actor;
-}
-
 export interface BuildServerOptions {
   /** Extra routes (tests). */
   routes?: RouteDef[];
@@ -68,6 +61,7 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
     },
   });
   app.decorateRequest('actor', null);
+  app.decorateRequest('sessionId', null);
 
   await app.register(swagger, {
     openapi: {
@@ -75,7 +69,8 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
       info: {
         title: 'Herald API',
         version: '1',
-        description: 'Campaign delivery that never fails silently. Authenticate with `Authorization: Bearer <api key>`.',
+        description:
+          'Campaign delivery that never fails silently. Authenticate with `Authorization: Bearer <api key or session token>` (sign in: POST /api/v1/auth/login).',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
@@ -112,16 +107,17 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
         description: `Requires permission \`${route.permission}\`.`,
       },
       onRequest: async (request) => {
-        const actor = await requireActor(deps, request);
+        const { actor, sessionId } = await authenticateRequest(deps, request);
         if (!roleHas(actor.role, route.permission)) {
           throw new AppError(
             'forbidden',
-            `this needs the permission ${route.permission}, held by the roles ${rolesWith(route.permission).join(', ')}; your key has the role ${actor.role}`,
+            `this needs the permission ${route.permission}, held by the roles ${rolesWith(route.permission).join(', ')}; you have the role ${actor.role}`,
             null,
             { permission: route.permission, roles: rolesWith(route.permission) },
           );
         }
         request.actor = actor;
+        request.sessionId = sessionId;
       },
       handler: async (request, reply) => {
         const result = await route.handler({
@@ -141,6 +137,7 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   }
 
   registerPublicRoutes(app, deps);
+  registerAuthRoutes(app, deps);
   registerConsentPublicRoutes(app, deps);
   registerProviderWebhookRoutes(app, deps);
   // Opens and clicks: answered from memory, written in batches (on SQLite by a worker thread);

@@ -13,6 +13,7 @@ import { orchestrationMigration } from './migrations/0010-orchestration.ts';
 import { approvalsMigration } from './migrations/0012-approvals.ts';
 import { messagesMigration } from './migrations/0015-messages.ts';
 import { schedulesMigration } from './migrations/0013-schedules.ts';
+import { sessionsMigration } from './migrations/0011-sessions.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -32,6 +33,7 @@ function provider(store: Store): MigrationProvider {
         '0012-approvals': approvalsMigration(store.caps),
         '0015-messages': messagesMigration(store.caps),
         '0013-schedules': schedulesMigration(store.caps),
+        '0011-sessions': sessionsMigration(store.caps),
       };
     },
   };

@@ -15,6 +15,8 @@ export interface UsersTable {
   updated_at: string;
   last_login_at: string | null;
   disabled_at: string | null;
+  /** Soft deletion (migration 0011): the row stays so that "user:<id>" keeps naming one person. */
+  deleted_at: Generated<string | null>;
 }
 
 export interface NotificationsTable {

@@ -16,6 +16,7 @@ import type { OrchestrationTables } from './schema-orchestration.ts';
 import type { ApprovalTables } from './schema-approvals.ts';
 import type { MessageTables } from './schema-messages.ts';
 import type { ScheduleTables } from './schema-schedules.ts';
+import type { SessionTables } from './schema-sessions.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -198,7 +199,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables, SessionTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

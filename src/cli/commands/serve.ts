@@ -14,6 +14,14 @@ async function runUntilSignal(roles: Roles) {
         'Keep it: the API wants it as "Authorization: Bearer <key>". (The herald CLI works on the database directly and needs no key.)\n\n',
     );
   }
+  const admin = herald.app.bootstrap.newAdmin;
+  if (admin) {
+    process.stdout.write(
+      admin.password
+        ? `Herald created the first dashboard user (owner). The password is shown only this once:\n\n  email:    ${admin.email}\n  password: ${admin.password}\n\nSign in with POST /api/v1/auth/login (or the dashboard); change it with POST /api/v1/auth/password.\n\n`
+        : `Herald created the first dashboard user (owner) ${admin.email} with the password from HERALD_ADMIN_PASSWORD.\n\n`,
+    );
+  }
   if (herald.url) log.info({ url: herald.url, openapi: `${herald.url}/api/v1/openapi.json` }, 'Herald API listening');
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,6 +1,5 @@
-// The calling account and its API keys.
+// The calling account (its API keys: routes/api-keys.ts).
 import { getAccountProfile, updateAccountProfile } from '../../app/accounts/account-profile.ts';
-import { createApiKey } from '../../app/accounts/api-keys.ts';
 import type { RouteDef } from '../route-def.ts';
 
 export const accountRoutes: RouteDef[] = [
@@ -18,23 +17,6 @@ export const accountRoutes: RouteDef[] = [
         .executeTakeFirstOrThrow();
       return { ...row, role: actor.role };
     },
-  },
-  {
-    method: 'POST',
-    url: '/api/v1/api-keys',
-    permission: 'settings:write',
-    tag: 'account',
-    summary: 'Create an API key for this account (the key is shown once)',
-    successStatus: 201,
-    schema: {
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name'],
-        properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, role: { type: 'string', default: 'admin' } },
-      },
-    },
-    handler: async ({ deps, actor, body }) => createApiKey(deps, { accountId: actor.accountId, name: body.name, role: body.role }),
   },
   {
     method: 'GET',
