@@ -29,6 +29,8 @@ export interface HeraldConfig {
   inboundPort: number;
   inboundHost: string;
   inboundEnabled: boolean;
+  /** From address of Herald's own notification emails (F2.2). */
+  notifyFrom: string;
   /** Secret for signed links and tokens. */
   secret: string;
   logLevel: string;
@@ -64,6 +66,13 @@ function smtpClientVar(env: NodeJS.ProcessEnv): 'lean' | 'nodemailer' {
   return v;
 }
 
+function notifyFromVar(env: NodeJS.ProcessEnv): string {
+  const v = env.HERALD_NOTIFY_FROM || 'herald@localhost';
+  // A bare address: the display name ("Herald") is Herald's to set.
+  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(v)) throw new ConfigError('HERALD_NOTIFY_FROM', `must be an email address like alerts@example.com, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): HeraldConfig {
   const dataDir = env.HERALD_DATA_DIR ?? path.join(cwd, 'data');
   const databaseUrl = env.HERALD_DATABASE_URL || `sqlite:${path.join(dataDir, 'herald.db')}`;
@@ -93,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     inboundPort: intVar(env, 'HERALD_INBOUND_PORT', 2526, 0, 65535),
     inboundHost: env.HERALD_INBOUND_HOST || '127.0.0.1',
     inboundEnabled: (env.HERALD_INBOUND ?? 'on') !== 'off',
+    notifyFrom: notifyFromVar(env),
     secret: env.HERALD_SECRET || 'herald-development-secret-change-me',
     logLevel: env.HERALD_LOG_LEVEL || 'info',
     worker: {

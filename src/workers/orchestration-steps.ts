@@ -3,6 +3,7 @@
 // update or a unique key, so any number of workers may run it at once; it returns how many things
 // it did (0: nothing to do), which keeps the loop awake while there is work.
 import type { AppDeps } from '../app/deps.ts';
+import { sendNotificationEmails } from '../app/notifications/send-notification-emails.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 
 export interface WorkerStep {
@@ -10,4 +11,7 @@ export interface WorkerStep {
   run(deps: AppDeps, transport: EmailTransport, now: Date): Promise<number>;
 }
 
-export const ORCHESTRATION_STEPS: WorkerStep[] = [];
+export const ORCHESTRATION_STEPS: WorkerStep[] = [
+  // Email copies of notifications for the users who subscribed (F2.2).
+  { name: 'notification-emails', run: (deps, transport, now) => sendNotificationEmails(deps, transport, now) },
+];
