@@ -7,6 +7,7 @@ import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { segmentRoutes } from './routes/segments.ts';
@@ -30,5 +31,6 @@ export function buildRouteTable(): RouteDef[] {
     ...senderDomainRoutes,
     ...suppressionRoutes,
     ...webhookRoutes,
+    ...notificationRoutes,
   ];
 }
