@@ -60,7 +60,7 @@ export const notificationRoutes: RouteDef[] = [
           limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
           before: { type: 'integer', minimum: 1, description: 'return notifications with an id lower than this' },
           unread: { type: 'boolean', description: 'only those this principal has not read' },
-          kind: { type: 'string', description: `one of ${NOTIFICATION_KIND_LIST.join(', ')}` },
+          kind: { type: 'string', enum: [...NOTIFICATION_KIND_LIST] },
           severity: { type: 'string', enum: ['info', 'warning', 'error'] },
         },
       },
@@ -119,7 +119,7 @@ export const notificationRoutes: RouteDef[] = [
         required: ['enabled'],
         properties: {
           enabled: { type: 'boolean' },
-          kinds: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 100 }, description: `of ${NOTIFICATION_KIND_LIST.join(', ')}; empty: all` },
+          kinds: { type: 'array', maxItems: 50, items: { type: 'string', enum: [...NOTIFICATION_KIND_LIST] }, description: 'empty: every kind the user may see' },
         },
       },
       response: { 200: subscriptionView },
