@@ -56,10 +56,23 @@ describeEachDialect('tenant isolation on every route', (get) => {
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
+    // A notification and a user of account A (users are created directly until the users API exists).
+    const { notify } = await import('../src/app/notifications/notify.ts');
+    const notificationId = (await notify(env.deps, { accountId: A, kind: 'delivery_failed', title: `${MARK} notification`, body: MARK }))!;
+    const userA = Number(
+      (
+        await db
+          .insertInto('users')
+          .values({ account_id: A, email: `${MARK}-user@example.com`, name: MARK, password_hash: 'x', role: 'editor', created_at: '2026-03-02T10:00:00.000Z', updated_at: '2026-03-02T10:00:00.000Z', last_login_at: null, disabled_at: null })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    const notificationStates = () => db.selectFrom('notification_states').selectAll().where('notification_id', '=', notificationId).execute();
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'notifications', 'users'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -79,6 +92,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       segments: segment.id,
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
+      notifications: notificationId,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
@@ -113,6 +127,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PATCH /api/v1/webhooks/:id': { description: 'changed' },
       'POST /api/v1/webhooks/:id/test': {},
       'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
+      'PUT /api/v1/notifications/email-subscription': { enabled: true, kinds: [] },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -123,6 +138,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/consent-requests': 'contact_id',
       'POST /api/v1/segments': 'rules.in_list',
       'POST /api/v1/segments/count': 'rules.in_list',
+      'GET /api/v1/notifications/email-subscription': 'user_id',
+      'PUT /api/v1/notifications/email-subscription': 'user_id',
     };
 
     const routes = buildRouteTable();
@@ -140,6 +157,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       }
       if (key === 'POST /api/v1/contacts/import') url += `?list_id=${list.id}`;
       if (key === 'GET /api/v1/campaigns/:id/why') url += `?contact=${contactId}`;
+      if (route.url === '/api/v1/notifications/email-subscription') url += `?user_id=${userA}`;
       const needsBody = route.schema?.body !== undefined || key === 'POST /api/v1/contacts/import';
       if (needsBody) expect(bodies, `add a body for ${key} to this test`).toHaveProperty([key]);
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
@@ -160,10 +178,14 @@ describeEachDialect('tenant isolation on every route', (get) => {
     expect(covered).toHaveLength(routes.length);
     // Account A is exactly as it was.
     expect(await snapshot()).toEqual(before);
+    // B's read-all and reads touched no state of A's notification.
+    expect(await notificationStates()).toEqual([]);
     // And account A's own key does see its data (the 404s above are not wrong URLs).
     expect((await api.call('GET', `/api/v1/contacts/${contactId}`)).status).toBe(200);
     expect((await api.call('GET', `/api/v1/outbox/${caught.id}`)).status).toBe(200);
     expect((await api.call('GET', `/api/v1/imports/${importId}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/notifications/${notificationId}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/notifications/email-subscription?user_id=${userA}`)).status).toBe(200);
     await api.app.close();
   });
 
