@@ -69,10 +69,15 @@ describeEachDialect('tenant isolation on every route', (get) => {
     expect(signIn.statusCode).toBe(200);
     const apiKey = (await api.call('POST', '/api/v1/api-keys', { name: `${MARK} key`, role: 'analyst' })).json;
     for (const id of [user.id, apiKey.id, list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id]) expect(id).toBeGreaterThan(0);
+    // A notification of account A; its user is the one created above.
+    const { notify } = await import('../src/app/notifications/notify.ts');
+    const notificationId = (await notify(env.deps, { accountId: A, kind: 'delivery_failed', title: `${MARK} notification`, body: MARK }))!;
+    const userA: number = user.id;
+    const notificationStates = () => db.selectFrom('notification_states').selectAll().where('notification_id', '=', notificationId).execute();
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules', 'users', 'sessions'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules', 'users', 'sessions', 'notifications'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -96,6 +101,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       deliveries: (await db.selectFrom('deliveries').select('id').where('campaign_id', '=', sending.id).executeTakeFirstOrThrow()).id,
       users: user.id,
       'api-keys': apiKey.id,
+      notifications: notificationId,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = {
@@ -153,6 +159,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PATCH /api/v1/users/:id': { name: 'changed', disabled: true },
       'POST /api/v1/users/:id/password': { password: 'changed-password' },
       'POST /api/v1/auth/password': { current_password: `${MARK}-password`, new_password: 'changed-password' },
+      'PUT /api/v1/notifications/email-subscription': { enabled: true, kinds: [] },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -164,6 +171,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/segments': 'rules.in_list',
       'POST /api/v1/segments/count': 'rules.in_list',
       'POST /api/v1/messages': 'contact.id',
+      'GET /api/v1/notifications/email-subscription': 'user_id',
+      'PUT /api/v1/notifications/email-subscription': 'user_id',
     };
 
     const routes = buildRouteTable();
@@ -181,6 +190,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       }
       if (key === 'POST /api/v1/contacts/import') url += `?list_id=${list.id}`;
       if (key === 'GET /api/v1/campaigns/:id/why') url += `?contact=${contactId}`;
+      if (route.url === '/api/v1/notifications/email-subscription') url += `?user_id=${userA}`;
       const needsBody = route.schema?.body !== undefined || key === 'POST /api/v1/contacts/import';
       if (needsBody) expect(bodies, `add a body for ${key} to this test`).toHaveProperty([key]);
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);
@@ -208,10 +218,14 @@ describeEachDialect('tenant isolation on every route', (get) => {
     expect(covered).toHaveLength(routes.length);
     // Account A is exactly as it was.
     expect(await snapshot()).toEqual(before);
+    // B's read-all and reads touched no state of A's notification.
+    expect(await notificationStates()).toEqual([]);
     // And account A's own key does see its data (the 404s above are not wrong URLs).
     expect((await api.call('GET', `/api/v1/contacts/${contactId}`)).status).toBe(200);
     expect((await api.call('GET', `/api/v1/outbox/${caught.id}`)).status).toBe(200);
     expect((await api.call('GET', `/api/v1/imports/${importId}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/notifications/${notificationId}`)).status).toBe(200);
+    expect((await api.call('GET', `/api/v1/notifications/email-subscription?user_id=${userA}`)).status).toBe(200);
     await api.app.close();
   });
 

@@ -35,6 +35,7 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['webhooks'], load: async () => (await import('./commands/webhooks.ts')).registerWebhookCommands },
   // After 'campaigns': it adds schedule, unschedule and runs to that command.
   { commands: ['campaigns', 'runs'], load: async () => (await import('./commands/schedules.ts')).registerScheduleCommands },
+  { commands: ['notifications'], load: async () => (await import('./commands/notifications.ts')).registerNotificationCommands },
 ];
 
 /** The command word of argv (node, script, …args): the first argument that is not a global option. */

@@ -42,6 +42,8 @@ export interface HeraldConfig {
    * HERALD_ARGON2_MEMORY_KIB / HERALD_ARGON2_TIME_COST exist so tests can hash cheaply — never lower them in production.
    */
   passwordHashing: { memoryKiB: number; timeCost: number; parallelism: number };
+  /** From address of Herald's own notification emails (F2.2). */
+  notifyFrom: string;
   /** Secret for signed links and tokens. */
   secret: string;
   logLevel: string;
@@ -74,6 +76,13 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
 function smtpClientVar(env: NodeJS.ProcessEnv): 'lean' | 'nodemailer' {
   const v = env.HERALD_SMTP_CLIENT || 'lean';
   if (v !== 'lean' && v !== 'nodemailer') throw new ConfigError('HERALD_SMTP_CLIENT', `must be lean or nodemailer, got "${v}"`);
+  return v;
+}
+
+function notifyFromVar(env: NodeJS.ProcessEnv): string {
+  const v = env.HERALD_NOTIFY_FROM || 'herald@localhost';
+  // A bare address: the display name ("Herald") is Herald's to set.
+  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(v)) throw new ConfigError('HERALD_NOTIFY_FROM', `must be an email address like alerts@example.com, got "${v}"`);
   return v;
 }
 
@@ -119,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       timeCost: intVar(env, 'HERALD_ARGON2_TIME_COST', 2, 1, 100),
       parallelism: 1,
     },
+    notifyFrom: notifyFromVar(env),
     secret: env.HERALD_SECRET || 'herald-development-secret-change-me',
     logLevel: env.HERALD_LOG_LEVEL || 'info',
     worker: {

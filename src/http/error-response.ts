@@ -47,6 +47,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     let message = v.message ?? 'is invalid';
     if (typeof params.additionalProperty === 'string') message = 'is not a known field';
     if (typeof params.missingProperty === 'string') message = 'is required';
+    // An enum's allowed values are the fix: name them ("kinds[0]: must be one of delivery_failed, …").
+    if (Array.isArray(params.allowedValues)) message = `must be one of ${params.allowedValues.join(', ')}`;
     return {
       status: 400,
       body: { error: { code: 'invalid_request', message: `${field ?? fe.validationContext}: ${message}`, field } },

@@ -10,6 +10,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
 import { listRoutes } from './routes/lists.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { segmentRoutes } from './routes/segments.ts';
@@ -42,5 +43,6 @@ export function buildRouteTable(): RouteDef[] {
     ...deliveryRoutes,
     ...userRoutes,
     ...apiKeyRoutes,
+    ...notificationRoutes,
   ];
 }

@@ -14,6 +14,7 @@ import { approvalsMigration } from './migrations/0012-approvals.ts';
 import { messagesMigration } from './migrations/0015-messages.ts';
 import { schedulesMigration } from './migrations/0013-schedules.ts';
 import { sessionsMigration } from './migrations/0011-sessions.ts';
+import { notificationEmailsMigration } from './migrations/0016-notification-emails.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -34,6 +35,7 @@ function provider(store: Store): MigrationProvider {
         '0015-messages': messagesMigration(store.caps),
         '0013-schedules': schedulesMigration(store.caps),
         '0011-sessions': sessionsMigration(store.caps),
+        '0016-notification-emails': notificationEmailsMigration(store.caps),
       };
     },
   };

@@ -17,6 +17,7 @@ import type { ApprovalTables } from './schema-approvals.ts';
 import type { MessageTables } from './schema-messages.ts';
 import type { ScheduleTables } from './schema-schedules.ts';
 import type { SessionTables } from './schema-sessions.ts';
+import type { NotificationEmailTables } from './schema-notifications.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -199,7 +200,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables, SessionTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables, SessionTables, NotificationEmailTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

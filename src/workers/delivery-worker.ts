@@ -17,6 +17,7 @@ import { dispatchWebhooks } from './webhook-dispatcher.ts';
 import { ORCHESTRATION_STEPS } from './orchestration-steps.ts';
 import { moveDelivery } from '../app/deliveries/delivery-status.ts';
 import { pauseIfSenderFailing } from '../app/deliveries/sender-health.ts';
+import { notifyDeliveryFailed } from '../app/deliveries/notify-delivery-problem.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 
 export interface DeliveryWorker {
@@ -51,7 +52,8 @@ export function createDeliveryWorker(deps: AppDeps, transport: EmailTransport): 
         // A delivery that cannot be sent at all (its template no longer compiles, no sender)
         // is paused with the reason, never retried in a tight loop or dropped silently.
         log.error({ err, deliveryId }, 'delivery cannot be sent; pausing it');
-        await moveDelivery(deps, { deliveryId, from: ['sending'], to: 'paused', reason: (err as Error).message });
+        const paused = await moveDelivery(deps, { deliveryId, from: ['sending'], to: 'paused', reason: (err as Error).message });
+        if (paused) await notifyDeliveryFailed(deps, deliveryId, (err as Error).message);
         return null;
       }
       contexts.set(deliveryId, ctx);

@@ -3,6 +3,7 @@
 // update or a unique key, so any number of workers may run it at once; it returns how many things
 // it did (0: nothing to do), which keeps the loop awake while there is work.
 import type { AppDeps } from '../app/deps.ts';
+import { sendNotificationEmails } from '../app/notifications/send-notification-emails.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 import { fireDueSchedules } from '../app/schedules/fire-due-schedules.ts';
 
@@ -14,4 +15,6 @@ export interface WorkerStep {
 export const ORCHESTRATION_STEPS: WorkerStep[] = [
   // Recurring campaigns: each due occurrence becomes one run (src/app/schedules/fire-due-schedules.ts).
   { name: 'schedules', run: (deps, _transport, now) => fireDueSchedules(deps, now) },
+  // Email copies of notifications for the users who subscribed (F2.2).
+  { name: 'notification-emails', run: (deps, transport, now) => sendNotificationEmails(deps, transport, now) },
 ];

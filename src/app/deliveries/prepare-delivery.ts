@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps.ts';
 import { audienceScope } from './audience-facts.ts';
 import { planAudience } from './plan-audience.ts';
 import { moveDelivery } from './delivery-status.ts';
+import { notifyZeroRecipients } from './notify-delivery-problem.ts';
 
 export interface PrepareResult {
   total: number;
@@ -76,7 +77,7 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
     await db.updateTable('deliveries').set({ started_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).where('started_at', 'is', null).execute();
   } else {
     await db.updateTable('deliveries').set({ prepared_at: deps.clock.now().toISOString() }).where('id', '=', deliveryId).execute();
-    await moveDelivery(deps, {
+    const moved = await moveDelivery(deps, {
       deliveryId,
       from: ['preparing'],
       to: 'completed',
@@ -88,6 +89,8 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
             : 'the audience is empty: the lists have no members'
           : 'no recipient can be sent to; see the reasons',
     });
+    // F2.3: nobody will get it — say so, with where the audience was lost.
+    if (moved) await notifyZeroRecipients(deps, deliveryId);
   }
   deps.log.info({ deliveryId, ...result }, 'delivery prepared');
   return result;

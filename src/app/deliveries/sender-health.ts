@@ -4,6 +4,7 @@
 import { senderFailureVerdict } from '../../core/suppression-sender-failure.ts';
 import type { AppDeps } from '../deps.ts';
 import { moveDelivery } from './delivery-status.ts';
+import { notifyDeliveryPaused } from './notify-delivery-problem.ts';
 
 /** At least this many hand-offs before judging, and more than this share refused by policy. */
 export const SENDER_FAILURE_POLICY = { minAttempts: 50, maxRate: 0.05 };
@@ -21,6 +22,9 @@ export async function pauseIfSenderFailing(deps: AppDeps, deliveryId: number): P
   const verdict = senderFailureVerdict({ attempted: Number(row.attempted), senderPolicyFailures: Number(row.refused ?? 0) }, SENDER_FAILURE_POLICY);
   if (!verdict.pause) return null;
   const paused = await moveDelivery(deps, { deliveryId, from: ['sending'], to: 'paused', reason: `sender_failing: ${verdict.detail}` });
-  if (paused) deps.log.warn({ deliveryId, detail: verdict.detail }, 'delivery paused: the sender keeps being refused');
+  if (paused) {
+    deps.log.warn({ deliveryId, detail: verdict.detail }, 'delivery paused: the sender keeps being refused');
+    await notifyDeliveryPaused(deps, deliveryId, verdict.detail);
+  }
   return paused ? verdict.detail : null;
 }

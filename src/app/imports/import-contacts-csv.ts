@@ -29,6 +29,7 @@ import { planSubscriptions } from '../lists/subscription-plan.ts';
 import { checkedRowsOf } from './checked-rows-thread.ts';
 import { finishImportJob, type ImportCounts, recordImportProgress, startImportJob } from './import-job-record.ts';
 import type { ImportJobView, ImportRowError } from './import-job-view.ts';
+import { notifyImportOutcome } from './notify-import-outcome.ts';
 
 export type ImportProgress = ImportCounts;
 
@@ -73,7 +74,12 @@ export async function importContactsCsv(deps: AppDeps, actor: Actor, input: Impo
       errorsChanged = true;
     }
   };
-  const finish = (status: 'completed' | 'failed') => finishImportJob(db, jobId, { status, counts, errors, now: now() });
+  const finish = async (status: 'completed' | 'failed') => {
+    const job = await finishImportJob(db, jobId, { status, counts, errors, now: now() });
+    // F2.4: a failed import, or one with rejected rows, is reported in the notification center.
+    await notifyImportOutcome(deps, actor.accountId, job);
+    return job;
+  };
   const refuse = async (field: string, reason: string, line: number): Promise<never> => {
     errors.push({ line, field, reason });
     await finish('failed');

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../core/notification-kinds.ts';
 import type { Database } from '../../store/schema.ts';
 import type { AppDeps } from '../deps.ts';
+import { enqueueNotificationEmails } from './enqueue-notification-emails.ts';
 
 export interface NotificationInput {
   accountId: number;
@@ -21,26 +22,32 @@ export interface NotificationInput {
 
 /** Writes the notification (inside `trx` when given); returns its id, or null when deduplicated. */
 export async function notify(deps: AppDeps, input: NotificationInput, trx?: Kysely<Database>): Promise<number | null> {
-  const db = trx ?? deps.store.db;
   const meta = NOTIFICATION_KINDS[input.kind];
-  const row = await db
-    .insertInto('notifications')
-    .values({
-      account_id: input.accountId,
-      kind: input.kind,
-      severity: meta.severity,
-      title: input.title,
-      body: input.body,
-      data: JSON.stringify(input.data ?? {}),
-      permission: meta.permission,
-      subject_type: input.subject?.type ?? null,
-      subject_id: input.subject?.id ?? null,
-      dedupe_key: input.dedupeKey ?? null,
-      created_at: deps.clock.now().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const createdAt = deps.clock.now().toISOString();
+  // The notification and its email copies together: without a caller's transaction, one of our own.
+  const write = async (db: Kysely<Database>) => {
+    const row = await db
+      .insertInto('notifications')
+      .values({
+        account_id: input.accountId,
+        kind: input.kind,
+        severity: meta.severity,
+        title: input.title,
+        body: input.body,
+        data: JSON.stringify(input.data ?? {}),
+        permission: meta.permission,
+        subject_type: input.subject?.type ?? null,
+        subject_id: input.subject?.id ?? null,
+        dedupe_key: input.dedupeKey ?? null,
+        created_at: createdAt,
+      })
+      .onConflict((oc) => oc.columns(['account_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) await enqueueNotificationEmails(db, { id: Number(row.id), accountId: input.accountId, kind: input.kind, createdAt });
+    return row;
+  };
+  const row = trx ? await write(trx) : await deps.store.db.transaction().execute(write);
   if (row) deps.log.info({ accountId: input.accountId, kind: input.kind, notification: row.id }, input.title);
-  return row?.id ?? null;
+  return row ? Number(row.id) : null;
 }

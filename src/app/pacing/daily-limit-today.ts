@@ -7,6 +7,7 @@ import { type LocalDay, localDay } from '../../core/pacing/local-day.ts';
 import type { PacingPolicy } from '../../core/pacing/pacing-policy.ts';
 import type { AppDeps } from '../deps.ts';
 import { loadComplaintCounts } from './complaint-counts.ts';
+import { notifyComplaintRateHigh } from './notify-pacing.ts';
 
 export interface DailyLimitToday extends EffectiveDailyLimit {
   day: LocalDay;
@@ -24,6 +25,8 @@ export async function loadDailyLimitToday(
   const day = localDay(args.now, args.policy.timezone);
   const base = db.selectFrom('limit_adaptations').selectAll().where('account_id', '=', args.accountId).where('channel', '=', args.channel);
   let row = await base.where('day', '=', day.date).executeTakeFirst();
+  /** Today's factor was decided by this call (the first of the day): report a lowered limit once. */
+  let decidedNow = false;
   if (!row) {
     const previous = await base.where('day', '<', day.date).orderBy('day', 'desc').limit(1).executeTakeFirst();
     const counts = await loadComplaintCounts(deps, args.accountId, args.channel, args.now);
@@ -43,6 +46,7 @@ export async function loadDailyLimitToday(
       // Two workers may decide at once; the first row wins and both use it.
       await db.insertInto('limit_adaptations').values(fresh).onConflict((oc) => oc.columns(['account_id', 'channel', 'day']).doNothing()).execute();
       row = await base.where('day', '=', day.date).executeTakeFirstOrThrow();
+      decidedNow = true;
     }
   }
   const configured = args.policy.daily_limit[args.channel] ?? null;
@@ -53,5 +57,8 @@ export async function loadDailyLimitToday(
     adaptation: { factor: Number(row.factor), state, counts: { sent7d: row.sent_7d, complaints7d: row.complaints_7d }, policy: args.policy.complaint_adaptive },
     now: args.now,
   });
+  if (decidedNow && (state === 'shrink' || state === 'stop')) {
+    await notifyComplaintRateHigh(deps, { accountId: args.accountId, channel: args.channel, day: day.date, state, factor: Number(row.factor), limit: effective.limit, explanation: effective.explanation });
+  }
   return { ...effective, day, configured, factor: Number(row.factor), state };
 }

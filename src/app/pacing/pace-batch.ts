@@ -12,6 +12,7 @@ import { quietHoursEnd, rampedStart } from '../../core/pacing/quiet-hours.ts';
 import type { AppDeps } from '../deps.ts';
 import { loadPacingPolicy } from './account-policy.ts';
 import { loadDailyLimitToday } from './daily-limit-today.ts';
+import { notifyLimitReached } from './notify-pacing.ts';
 import { pruneSendCounters, releaseSends, reserveSends, type SendReservation } from './send-counters.ts';
 
 export interface PacingCandidate {
@@ -103,6 +104,11 @@ export async function paceBatch(deps: AppDeps, input: PaceBatchInput): Promise<P
     }
     const d = deferredUntil.get(o.domain);
     if (d) held.set(o.messageId, d);
+  }
+  const limited = [...held.values()].filter((h) => h.reason === 'daily_limit');
+  if (limited.length > 0) {
+    const { until, detail } = limited[0];
+    await notifyLimitReached(deps, { accountId: input.accountId, channel: input.channel, day: daily.day.date, limit: daily.limit, held: limited.length, until, detail });
   }
   return { held, reservation, reservedDomain };
 }
