@@ -10,6 +10,7 @@ import { trackingMigration } from './migrations/0007-tracking.ts';
 import { bouncesMigration } from './migrations/0008-bounces.ts';
 import { webhooksMigration } from './migrations/0009-webhooks.ts';
 import { orchestrationMigration } from './migrations/0010-orchestration.ts';
+import { triggersMigration } from './migrations/0014-triggers.ts';
 import type { Store } from './open-database.ts';
 
 function provider(store: Store): MigrationProvider {
@@ -26,6 +27,7 @@ function provider(store: Store): MigrationProvider {
         '0008-bounces': bouncesMigration(store.caps),
         '0009-webhooks': webhooksMigration(store.caps),
         '0010-orchestration': orchestrationMigration(store.caps),
+        '0014-triggers': triggersMigration(store.caps),
       };
     },
   };

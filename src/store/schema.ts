@@ -13,6 +13,7 @@ import type { PacingTables } from './schema-pacing.ts';
 import type { SegmentTables } from './schema-segments.ts';
 import type { SuppressionTables } from './schema-suppressions.ts';
 import type { OrchestrationTables } from './schema-orchestration.ts';
+import type { TriggerTables } from './schema-triggers.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -195,7 +196,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, TriggerTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

@@ -3,6 +3,7 @@
 // update or a unique key, so any number of workers may run it at once; it returns how many things
 // it did (0: nothing to do), which keeps the loop awake while there is work.
 import type { AppDeps } from '../app/deps.ts';
+import { fireDueTriggers } from '../app/triggers/fire-due-triggers.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 
 export interface WorkerStep {
@@ -10,4 +11,7 @@ export interface WorkerStep {
   run(deps: AppDeps, transport: EmailTransport, now: Date): Promise<number>;
 }
 
-export const ORCHESTRATION_STEPS: WorkerStep[] = [];
+export const ORCHESTRATION_STEPS: WorkerStep[] = [
+  // Due trigger firings become deliveries (src/app/triggers/fire-due-triggers.ts).
+  { name: 'triggers', run: (deps, _transport, now) => fireDueTriggers(deps, now) },
+];
