@@ -30,6 +30,7 @@ const MODULES: readonly CommandModule[] = [
   { commands: ['why', 'campaigns'], load: async () => (await import('./commands/why.ts')).registerWhyCommands },
   { commands: ['bounces'], load: async () => (await import('./commands/bounces.ts')).registerBounceCommands },
   { commands: ['webhooks'], load: async () => (await import('./commands/webhooks.ts')).registerWebhookCommands },
+  { commands: ['event-types', 'events', 'campaigns'], load: async () => (await import('./commands/triggers.ts')).registerTriggerCommands },
 ];
 
 /** The command word of argv (node, script, …args): the first argument that is not a global option. */

@@ -14,6 +14,7 @@ import { senderDomainRoutes } from './routes/sender-domains.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { triggerRoutes } from './routes/triggers.ts';
 
 export function buildRouteTable(): RouteDef[] {
   return [
@@ -30,5 +31,6 @@ export function buildRouteTable(): RouteDef[] {
     ...senderDomainRoutes,
     ...suppressionRoutes,
     ...webhookRoutes,
+    ...triggerRoutes,
   ];
 }

@@ -5,6 +5,7 @@ import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { type CampaignInput, DEFAULT_SETTINGS, parseAudience, parseSettings, validateCampaignInput } from './campaign-input.ts';
 import { getCampaign, type CampaignView } from './read-campaigns.ts';
+import { listsOnTriggeredCampaign } from '../triggers/set-trigger.ts';
 
 export async function createCampaign(deps: AppDeps, actor: Actor, input: CampaignInput & { name: string }): Promise<CampaignView> {
   if (!input.name) throw invalid('name', 'name is required');
@@ -44,6 +45,7 @@ export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, in
   const checked = await validateCampaignInput(deps, actor, { ...input, channel });
   const audience = { ...parseAudience(JSON.stringify(current.audience)), ...input.audience };
   const settings = { ...parseSettings(JSON.stringify(current.settings)), ...input.settings };
+  if (current.kind === 'triggered' && audience.list_ids.length) throw listsOnTriggeredCampaign(id, audience.list_ids);
   await deps.store.db
     .updateTable('campaigns')
     .set({

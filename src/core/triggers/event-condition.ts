@@ -72,7 +72,7 @@ export function validateCondition(value: unknown, path = 'condition'): Condition
           problems.push({ path: `${at}.${group}`, message: 'must be an array of conditions' });
           return;
         }
-        items.forEach((item, i) => visit(item, `${at}.${group}[${i}]`, depth + 1));
+        for (const [i, item] of items.entries()) visit(item, `${at}.${group}[${i}]`, depth + 1);
         return;
       }
     }
