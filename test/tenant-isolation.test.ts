@@ -55,11 +55,16 @@ describeEachDialect('tenant isolation on every route', (get) => {
       .values({ account_id: A, message_id: null, mail_from: 'a@example.com', rcpt_to: JSON.stringify([`${MARK}@example.com`]), subject: MARK, size: 10, raw: `Subject: ${MARK}\r\n\r\nhi`, received_at: '2026-03-02T10:00:00.000Z' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId]) expect(id).toBeGreaterThan(0);
+    const eventType = (await api.call('POST', '/api/v1/event-types', { name: 'job.status_changed', description: MARK })).json;
+    const event = await api.call('POST', '/api/v1/events', { type: 'job.status_changed', entity: `${MARK}-job`, data: { status: MARK }, contacts: [{ id: contactId }], idempotency_key: `${MARK}-key` });
+    expect(event.status, JSON.stringify(event.json)).toBe(201);
+    // Account B has the same event type, so that its event below is refused for the contact, not the type.
+    expect((await api.call('POST', '/api/v1/event-types', { name: 'job.status_changed' }, api.otherKey)).status).toBe(201);
+    for (const id of [list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, eventType.id]) expect(id).toBeGreaterThan(0);
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'event_types', 'trigger_events', 'entity_states', 'campaign_triggers', 'trigger_firings'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -79,6 +84,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       segments: segment.id,
       webhooks: endpoint.id,
       'consent-requests': consentRequest.json.id,
+      'event-types': eventType.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = { pause: sending.id, cancel: sending.id, resume: sending.id, stats: sending.id, messages: sending.id };
@@ -113,6 +119,9 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'PATCH /api/v1/webhooks/:id': { description: 'changed' },
       'POST /api/v1/webhooks/:id/test': {},
       'PUT /api/v1/provider-webhooks/:provider': { signing_key: 'b-key' },
+      'POST /api/v1/event-types': { name: 'b.type' },
+      'POST /api/v1/events': { type: 'job.status_changed', entity: 'b-job', contacts: [{ id: contactId }], idempotency_key: 'b-key' },
+      'PUT /api/v1/campaigns/:id/trigger': { event_type: 'job.status_changed' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -123,6 +132,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/consent-requests': 'contact_id',
       'POST /api/v1/segments': 'rules.in_list',
       'POST /api/v1/segments/count': 'rules.in_list',
+      'POST /api/v1/events': 'contacts[0].id',
     };
 
     const routes = buildRouteTable();
@@ -131,7 +141,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       const key = `${route.method} ${route.url}`;
       const resource = route.url.split('/')[3];
       // Provider webhooks are one per account and provider: B's calls reach B's own (mailgun).
-      let url = route.url.replace(':contact_id', String(contactId)).replace(':provider', 'mailgun');
+      let url = route.url.replace(':contact_id', String(contactId)).replace(':provider', 'mailgun').replace(':entity', `${MARK}-job`);
       if (url.includes(':id')) {
         const action = route.url.split('/')[5];
         const id = resource === 'campaigns' && action && campaignFor[action] ? campaignFor[action] : ids[resource];
@@ -149,7 +159,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
         // B's own configuration (absent at first: 404); never A's.
         expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);
         expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
-      } else if (route.url.includes(':id') || referencing[key]) {
+      } else if (route.url.includes(':id') || route.url.includes(':entity') || referencing[key]) {
         expect(res.status, `${key} with account B's key on account A's data`).toBe(404);
       } else {
         expect(res.status, `${key} with account B's key`).toBeLessThan(300);
