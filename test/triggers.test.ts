@@ -281,8 +281,18 @@ describeEachDialect('triggered campaigns', (get) => {
     const { api, template } = await setup(env);
     const count = async (t: 'trigger_events' | 'contacts' | 'campaign_triggers') =>
       Number((await env.store.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).where('account_id', '=', api.accountId).executeTakeFirstOrThrow()).n);
-    const before = [await count('trigger_events'), await count('contacts'), await count('campaign_triggers')];
     const base = { type: 'job.status_changed', entity: 'job-x', data: { status: 'for_sale' }, contacts: [{ email: 'new-person@example.com' }] };
+    // The key may come as the Idempotency-Key header; a body key that disagrees with it is refused.
+    const viaHeader = () =>
+      api.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${api.key}`, 'idempotency-key': 'hdr-1' }, payload: { ...base, contacts: [] } });
+    const h1 = await viaHeader();
+    expect(h1.statusCode).toBe(201);
+    const h2 = await viaHeader();
+    expect(h2.statusCode).toBe(200);
+    expect(h2.json()).toMatchObject({ event_id: h1.json().event_id, duplicate: true });
+    const disagree = await api.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${api.key}`, 'idempotency-key': 'hdr-2' }, payload: { ...base, idempotency_key: 'body-2' } });
+    expect(disagree.json().error.field).toBe('idempotency_key');
+    const before = [await count('trigger_events'), await count('contacts'), await count('campaign_triggers')];
 
     const noKey = await api.call('POST', '/api/v1/events', base);
     expect(noKey.status).toBe(422);

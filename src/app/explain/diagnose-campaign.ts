@@ -92,7 +92,7 @@ export async function diagnoseCampaign(deps: AppDeps, actor: Actor, campaignId: 
   const triggered = campaign.kind === 'triggered';
   const summary =
     triggered && source === 'dry_run'
-      ? 'triggered campaign: each event names its recipients; no run has been prepared yet (see GET /api/v1/campaigns/:id/catch-up for entities already in the trigger state)'
+      ? `triggered campaign: each event names its recipients; no run has been prepared yet (GET /api/v1/campaigns/${campaignId}/catch-up lists entities already in the trigger state)`
       : summarizeFunnel(
           funnel,
           triggered ? [{ name: `the contacts named by the event of run ${delivery?.id}`, members: funnel[0]?.count ?? 0 }] : lists.map((l) => ({ name: l.name, members: l.members })),

@@ -43,7 +43,7 @@ export async function triggerAudienceItem(deps: AppDeps, actor: Actor, campaignI
   const entities = await matchingEntities(db, trigger);
   const narrowed = [audience.segment_id ? 'a segment' : null, audience.exclude_segment_ids.length ? 'segment exclusions' : null, audience.exclude_list_ids.length ? 'exclusion lists' : null].filter(Boolean);
   const catchUp = entities.length
-    ? `; ${entities.length} entit${entities.length === 1 ? 'y is' : 'ies are'} already in the trigger state (catch-up: ${trigger.catch_up === 'send' ? 'sent to at launch' : 'listed for review, GET /api/v1/campaigns/:id/catch-up'})`
+    ? `; ${entities.length} entit${entities.length === 1 ? 'y is' : 'ies are'} already in the trigger state (catch-up: ${trigger.catch_up === 'send' ? 'sent to at launch' : `listed for review, GET /api/v1/campaigns/${campaignId}/catch-up`})`
     : '';
   return {
     id: 'audience',
