@@ -80,11 +80,8 @@ describe.skipIf(!onPostgres)('triggers with several worker processes [postgres]'
     const workers = [startWorker(env.url, sink.url), startWorker(env.url, sink.url), startWorker(env.url, sink.url)];
     children.push(...workers);
 
-    // Contacts overlap between entities; each event lists them in one global order.
-    const contactsOf = (e: number) =>
-      Array.from({ length: PER_EVENT }, (_, k) => (e + k * 2) % CONTACTS)
-        .sort((a, b) => a - b)
-        .map((c) => ({ email: `c${c}@example.com` }));
+    // Contacts overlap between entities, in no particular order (Herald upserts them in one order).
+    const contactsOf = (e: number) => Array.from({ length: PER_EVENT }, (_, k) => ({ email: `c${(e + k * 2) % CONTACTS}@example.com` }));
     const expected = new Set<string>();
     for (let e = 0; e < ENTITIES; e++) for (const c of contactsOf(e)) for (const name of ['First', 'Second']) expected.add(`${c.email}|${name}: job-${e}`);
 

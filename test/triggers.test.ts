@@ -83,14 +83,17 @@ describeEachDialect('triggered campaigns', (get) => {
       entity: 'job-42',
       data: { status: 'for_sale' },
       contacts: [
-        { email: addr('anna'), first_name: 'Anna', attributes: { available_photos: 0 } },
         { email: addr('ben'), first_name: 'Ben', attributes: { available_photos: 5 } },
+        { email: addr('anna'), first_name: 'Anna', attributes: { available_photos: 0 } },
       ],
       idempotency_key: 'job-42-for-sale',
     };
     const first = await api.call('POST', '/api/v1/events', event);
     expect(first.status, JSON.stringify(first.json)).toBe(201);
     expect(first.json).toMatchObject({ duplicate: false, firings_created: 2, matched_campaigns: [campaignId] });
+    // Contact ids come back in the order the event gave the contacts.
+    const emails = await env.store.db.selectFrom('contacts').select(['id', 'email']).where('id', 'in', first.json.contact_ids).execute();
+    expect(first.json.contact_ids.map((id: number) => emails.find((e) => e.id === id)?.email)).toEqual([addr('ben'), addr('anna')]);
     // The same event again (a retry): the first answer, nothing new.
     const again = await api.call('POST', '/api/v1/events', event);
     expect(again.status).toBe(200);

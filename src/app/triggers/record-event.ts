@@ -121,7 +121,16 @@ async function resolveContacts(trx: Kysely<Database>, deps: AppDeps, accountId: 
     const missing = c.known.find((k) => !ids.has(k.id));
     if (missing) throw new AppError('not_found', `contact ${missing.id} not found`, `contacts[${missing.index}].id`);
   }
-  const written = c.fields.length ? (await writeContacts(trx, deps.store.caps, accountId, c.fields, now, { wantIds: true })).ids : [];
+  // Upserted in one global order (by address), so that concurrent events naming the same contacts
+  // lock their rows in the same order and cannot deadlock on PostgreSQL.
+  const order = c.fields.map((_, i) => i);
+  const keyOf = (i: number) => c.fields[i].email ?? c.fields[i].phone ?? '';
+  order.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : a - b));
+  const sortedIds = c.fields.length ? (await writeContacts(trx, deps.store.caps, accountId, order.map((i) => c.fields[i]), now, { wantIds: true })).ids : [];
+  const written: number[] = new Array(c.fields.length);
+  order.forEach((original, k) => {
+    written[original] = sortedIds[k];
+  });
   const ids = c.slots.map((s) => ('id' in s ? s.id : written[s.field]));
   return [...new Set(ids)];
 }
