@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCampaignRow } from '../src/app/campaigns/read-campaigns.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
+import { startCampaign } from '../src/app/campaigns/start-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor, AppDeps } from '../src/app/deps.ts';
 import { declareEventType } from '../src/app/triggers/event-types.ts';
@@ -118,5 +120,26 @@ describe.skipIf(!onPostgres)('triggers with several worker processes [postgres]'
     expect(messages.every((m) => m.status === 'sent' && m.possible_duplicate === 0)).toBe(true);
     const events = await env.store.db.selectFrom('trigger_events').select('id').where('account_id', '=', accountId).execute();
     expect(events).toHaveLength(ENTITIES * 2);
+  });
+
+  it('an event posted while its campaign is being launched is fired, not lost between the two', { timeout: 30_000 }, async () => {
+    const deps: AppDeps = { ...env.deps, clock: { now: () => new Date() } };
+    const accountId = await seedAccount(deps, 'Racy');
+    const actor: Actor = { accountId, role: 'owner', label: 'test' };
+    await declareEventType(deps, actor, { name: 'job.status_changed' });
+    const template = await seedTemplate(env.store.db, accountId);
+    const c = await createCampaign(deps, actor, { name: 'Launching', template_id: template, from_email: 'studio@example.com' });
+    await setTrigger(deps, actor, c.id, { event_type: 'job.status_changed', catch_up: 'send' });
+    const campaign = await loadCampaignRow(deps, actor, c.id);
+    let event: ReturnType<typeof recordEvent> | undefined;
+    await env.store.db.transaction().execute(async (trx) => {
+      const now = new Date();
+      // The launch has run its catch-up (nothing yet) but not committed when the event comes in.
+      await startCampaign({ deps, trx, actor, campaign, at: now, now });
+      event = recordEvent(deps, actor, { type: 'job.status_changed', entity: 'job-1', contacts: [{ email: 'racy@example.com' }], idempotency_key: 'racy' });
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    const result = await event!;
+    expect(result).toMatchObject({ matched_campaigns: [c.id], firings_created: 1 });
   });
 });

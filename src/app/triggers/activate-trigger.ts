@@ -16,6 +16,12 @@ export async function activateTrigger(args: StartArgs): Promise<void> {
   }
   const listIds = parseAudience(campaign.audience).list_ids;
   if (listIds.length) throw listsOnTriggeredCampaign(campaign.id, listIds);
+  // Events of this type hold the type's row FOR SHARE while they look for campaigns to fire
+  // (record-event.ts): taking it here orders this launch and every concurrent event, so an event is
+  // either fired by the now active campaign or seen by the catch-up below. (PostgreSQL; SQLite has one writer.)
+  if (args.deps.store.caps.supportsSkipLocked) {
+    await trx.selectFrom('event_types').select('id').where('account_id', '=', campaign.account_id).where('name', '=', trigger.event_type).forUpdate().execute();
+  }
   const moved = await trx
     .updateTable('campaigns')
     .set({ status: 'active', scheduled_at: null, updated_at: now.toISOString() })

@@ -214,6 +214,12 @@ export async function recordEvent(deps: AppDeps, actor: Actor, input: EventInput
         )
         .execute();
 
+      // A launch of a campaign on this type takes this row FOR UPDATE (activate-trigger.ts): either
+      // the launch waits for this event and its catch-up sees it, or this waits for the launch and
+      // sees the campaign active. Without it an event during a launch could be missed by both.
+      if (deps.store.caps.supportsSkipLocked) {
+        await trx.selectFrom('event_types').select('id').where('account_id', '=', actor.accountId).where('name', '=', input.type).forShare().execute();
+      }
       const triggers = await trx
         .selectFrom('campaign_triggers')
         .innerJoin('campaigns', 'campaigns.id', 'campaign_triggers.campaign_id')
