@@ -135,6 +135,8 @@ describeEachDialect('triggered campaigns', (get) => {
     ]);
     const listed = await api.call('GET', '/api/v1/events?entity=job-42');
     expect(listed.json.items.map((e: { idempotency_key: string }) => e.idempotency_key)).toEqual(['job-42-for-sale-again', 'job-42-for-sale']);
+    // Runs complete; the campaign stays active for the next events.
+    expect((await api.call('GET', `/api/v1/campaigns/${campaignId}`)).json.status).toBe('active');
     const diagnosis = await api.call('GET', `/api/v1/campaigns/${campaignId}/diagnosis`);
     expect(diagnosis.json.summary).not.toContain('no lists');
     await api.app.close();
