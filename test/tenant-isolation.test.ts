@@ -68,7 +68,12 @@ describeEachDialect('tenant isolation on every route', (get) => {
     const signIn = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: `${MARK}-user@example.com`, password: `${MARK}-password` } });
     expect(signIn.statusCode).toBe(200);
     const apiKey = (await api.call('POST', '/api/v1/api-keys', { name: `${MARK} key`, role: 'analyst' })).json;
-    for (const id of [user.id, apiKey.id, list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id]) expect(id).toBeGreaterThan(0);
+    const eventType = (await api.call('POST', '/api/v1/event-types', { name: 'job.status_changed', description: MARK })).json;
+    const event = await api.call('POST', '/api/v1/events', { type: 'job.status_changed', entity: `${MARK}-job`, data: { status: MARK }, contacts: [{ id: contactId }], idempotency_key: `${MARK}-key` });
+    expect(event.status, JSON.stringify(event.json)).toBe(201);
+    // Account B has the same event type, so that its event below is refused for the contact, not the type.
+    expect((await api.call('POST', '/api/v1/event-types', { name: 'job.status_changed' }, api.otherKey)).status).toBe(201);
+    for (const id of [user.id, apiKey.id, list.id, contactId, template.id, draft.id, sending.id, domain.id, importId, message.id, eventType.id]) expect(id).toBeGreaterThan(0);
     // A notification of account A; its user is the one created above.
     const { notify } = await import('../src/app/notifications/notify.ts');
     const notificationId = (await notify(env.deps, { accountId: A, kind: 'delivery_failed', title: `${MARK} notification`, body: MARK }))!;
@@ -77,7 +82,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
 
     const snapshot = async () => {
       const out: Record<string, unknown[]> = {};
-      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules', 'users', 'sessions', 'notifications'] as const) {
+      for (const t of ['contacts', 'lists', 'subscriptions', 'templates', 'campaigns', 'deliveries', 'sender_domains', 'import_jobs', 'caught_messages', 'api_keys', 'suppressions', 'audit_log', 'campaign_approvals', 'consent_requests', 'send_counters', 'segments', 'message_events', 'webhook_endpoints', 'provider_webhooks', 'one_off_messages', 'campaign_schedules', 'users', 'sessions', 'notifications', 'event_types', 'trigger_events', 'entity_states', 'campaign_triggers', 'trigger_firings'] as const) {
         out[t] = await db.selectFrom(t).selectAll().where('account_id', '=', A).execute();
       }
       out.accounts = await db.selectFrom('accounts').selectAll().where('id', '=', A).execute();
@@ -102,6 +107,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       users: user.id,
       'api-keys': apiKey.id,
       notifications: notificationId,
+      'event-types': eventType.id,
     };
     // The campaign actions that need a campaign in a particular state.
     const campaignFor: Record<string, number> = {
@@ -160,6 +166,9 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/users/:id/password': { password: 'changed-password' },
       'POST /api/v1/auth/password': { current_password: `${MARK}-password`, new_password: 'changed-password' },
       'PUT /api/v1/notifications/email-subscription': { enabled: true, kinds: [] },
+      'POST /api/v1/event-types': { name: 'b.type' },
+      'POST /api/v1/events': { type: 'job.status_changed', entity: 'b-job', contacts: [{ id: contactId }], idempotency_key: 'b-key' },
+      'PUT /api/v1/campaigns/:id/trigger': { event_type: 'job.status_changed' },
     };
     // Routes without an id that refer to this account's rows through their body or query.
     const referencing: Record<string, string> = {
@@ -173,6 +182,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       'POST /api/v1/messages': 'contact.id',
       'GET /api/v1/notifications/email-subscription': 'user_id',
       'PUT /api/v1/notifications/email-subscription': 'user_id',
+      'POST /api/v1/events': 'contacts[0].id',
     };
 
     const routes = buildRouteTable();
@@ -181,7 +191,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
       const key = `${route.method} ${route.url}`;
       const resource = route.url.split('/')[3];
       // Provider webhooks are one per account and provider: B's calls reach B's own (mailgun).
-      let url = route.url.replace(':contact_id', String(contactId)).replace(':provider', 'mailgun');
+      let url = route.url.replace(':contact_id', String(contactId)).replace(':provider', 'mailgun').replace(':entity', `${MARK}-job`);
       if (url.includes(':id')) {
         const action = route.url.split('/')[5];
         const id = resource === 'campaigns' && action && campaignFor[action] ? campaignFor[action] : ids[resource];
@@ -207,7 +217,7 @@ describeEachDialect('tenant isolation on every route', (get) => {
         // B's own configuration (absent at first: 404); never A's.
         expect([200, 204, 404], `${key} with account B's key`).toContain(res.status);
         expect(JSON.stringify(res.json ?? ''), `${key} leaked account A's data`).not.toContain(MARK);
-      } else if (route.url.includes(':id') || referencing[key]) {
+      } else if (route.url.includes(':id') || route.url.includes(':entity') || referencing[key]) {
         expect(res.status, `${key} with account B's key on account A's data`).toBe(404);
       } else {
         expect(res.status, `${key} with account B's key`).toBeLessThan(300);

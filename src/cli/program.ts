@@ -36,6 +36,7 @@ const MODULES: readonly CommandModule[] = [
   // After 'campaigns': it adds schedule, unschedule and runs to that command.
   { commands: ['campaigns', 'runs'], load: async () => (await import('./commands/schedules.ts')).registerScheduleCommands },
   { commands: ['notifications'], load: async () => (await import('./commands/notifications.ts')).registerNotificationCommands },
+  { commands: ['event-types', 'events', 'campaigns'], load: async () => (await import('./commands/triggers.ts')).registerTriggerCommands },
 ];
 
 /** The command word of argv (node, script, …args): the first argument that is not a global option. */

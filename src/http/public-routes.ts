@@ -24,6 +24,13 @@ export function registerPublicRoutes(app: FastifyInstance, deps: AppDeps): void 
     try {
       const t = await findUnsubscribeTarget(deps, request.params.token);
       const active = t.lists.filter((l) => l.status && l.status !== 'unsubscribed');
+      // A message sent to contacts named by an event (no lists): unsubscribing suppresses the address.
+      if (t.suppression && !t.suppression.suppressed) {
+        return page(
+          'Unsubscribe',
+          `<h1>Unsubscribe?</h1><p>${escapeHtml(t.address ?? 'This address')} will no longer get messages of ${escapeHtml(t.accountName)} like this one.</p><form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+        );
+      }
       if (active.length === 0) {
         return page('Unsubscribed', `<h1>You are unsubscribed</h1><p>${escapeHtml(t.address ?? 'This address')} gets no more messages from these lists of ${escapeHtml(t.accountName)}.</p>`);
       }

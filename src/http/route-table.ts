@@ -21,6 +21,7 @@ import { userRoutes } from './routes/users.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
+import { triggerRoutes } from './routes/triggers.ts';
 
 export function buildRouteTable(): RouteDef[] {
   return [
@@ -44,5 +45,6 @@ export function buildRouteTable(): RouteDef[] {
     ...userRoutes,
     ...apiKeyRoutes,
     ...notificationRoutes,
+    ...triggerRoutes,
   ];
 }

@@ -18,6 +18,7 @@ import type { MessageTables } from './schema-messages.ts';
 import type { ScheduleTables } from './schema-schedules.ts';
 import type { SessionTables } from './schema-sessions.ts';
 import type { NotificationEmailTables } from './schema-notifications.ts';
+import type { TriggerTables } from './schema-triggers.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -200,7 +201,7 @@ export interface CaughtMessagesTable {
   received_at: string;
 }
 
-export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables, SessionTables, NotificationEmailTables {
+export interface Database extends SuppressionTables, SegmentTables, ConsentTables, PacingTables, EventTables, TrackingTables, BounceTables, WebhookTables, OrchestrationTables, ApprovalTables, MessageTables, ScheduleTables, SessionTables, NotificationEmailTables, TriggerTables {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   contacts: ContactsTable;

@@ -4,6 +4,7 @@
 // it did (0: nothing to do), which keeps the loop awake while there is work.
 import type { AppDeps } from '../app/deps.ts';
 import { sendNotificationEmails } from '../app/notifications/send-notification-emails.ts';
+import { fireDueTriggers } from '../app/triggers/fire-due-triggers.ts';
 import type { EmailTransport } from '../transports/email/email-transport.ts';
 import { fireDueSchedules } from '../app/schedules/fire-due-schedules.ts';
 
@@ -17,4 +18,6 @@ export const ORCHESTRATION_STEPS: WorkerStep[] = [
   { name: 'schedules', run: (deps, _transport, now) => fireDueSchedules(deps, now) },
   // Email copies of notifications for the users who subscribed (F2.2).
   { name: 'notification-emails', run: (deps, transport, now) => sendNotificationEmails(deps, transport, now) },
+  // Due trigger firings become deliveries (src/app/triggers/fire-due-triggers.ts).
+  { name: 'triggers', run: (deps, _transport, now) => fireDueTriggers(deps, now) },
 ];

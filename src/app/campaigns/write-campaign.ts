@@ -7,6 +7,7 @@ import { type CampaignInput, DEFAULT_SETTINGS, parseAudience, parseSettings, val
 import { getCampaign, type CampaignView } from './read-campaigns.ts';
 import { loadApprovalSettings } from '../approvals/approval-settings.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { listsOnTriggeredCampaign } from '../triggers/set-trigger.ts';
 
 export async function createCampaign(deps: AppDeps, actor: Actor, input: CampaignInput & { name: string }): Promise<CampaignView> {
   if (!input.name) throw invalid('name', 'name is required');
@@ -46,6 +47,7 @@ export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, in
   const checked = await validateCampaignInput(deps, actor, { ...input, channel });
   const audience = { ...parseAudience(JSON.stringify(current.audience)), ...input.audience };
   const settings = { ...parseSettings(JSON.stringify(current.settings)), ...input.settings };
+  if (current.kind === 'triggered' && audience.list_ids.length) throw listsOnTriggeredCampaign(id, audience.list_ids);
   // Under the approval rule an approved, scheduled campaign that is edited is no longer what was
   // approved: it goes back to draft (its not yet prepared run is removed) and must be launched and
   // approved again.

@@ -88,10 +88,15 @@ export async function diagnoseCampaign(deps: AppDeps, actor: Actor, campaignId: 
     // In a dry run nothing is sent yet: "sent" shows what would go now.
     funnel = buildFunnel({ total: counts.total, byReason: counts.byReason, pending: 0 });
   }
-  const summary = summarizeFunnel(
-    funnel,
-    lists.map((l) => ({ name: l.name, members: l.members })),
-    source === 'dry_run',
-  );
+  // A triggered campaign has no lists: each run's recipients are the contacts its event named.
+  const triggered = campaign.kind === 'triggered';
+  const summary =
+    triggered && source === 'dry_run'
+      ? `triggered campaign: each event names its recipients; no run has been prepared yet (GET /api/v1/campaigns/${campaignId}/catch-up lists entities already in the trigger state)`
+      : summarizeFunnel(
+          funnel,
+          triggered ? [{ name: `the contacts named by the event of run ${delivery?.id}`, members: funnel[0]?.count ?? 0 }] : lists.map((l) => ({ name: l.name, members: l.members })),
+          source === 'dry_run',
+        );
   return { campaign_id: campaignId, source, delivery_id: delivery?.id ?? null, lists, exclude_lists: excludeLists, funnel, summary };
 }

@@ -19,6 +19,7 @@ import { personalLinkSigner } from '../templates/personal-link-filter.ts';
 import { renderContextFor } from '../templates/render-context.ts';
 import { toTemplateSource } from '../templates/template-view.ts';
 import { diagnoseCampaign } from './diagnose-campaign.ts';
+import { triggerAudienceItem } from '../triggers/trigger-preflight.ts';
 
 export type CheckStatus = 'ok' | 'warning' | 'blocking';
 
@@ -97,7 +98,10 @@ export async function preflightCampaign(deps: AppDeps, actor: Actor, campaignId:
     }
   }
 
-  if (audience.list_ids.length === 0) {
+  if (campaign.kind === 'triggered') {
+    // No lists: each event names its recipients (src/app/triggers/trigger-preflight.ts).
+    items.push(await triggerAudienceItem(deps, actor, campaignId));
+  } else if (audience.list_ids.length === 0) {
     items.push({ id: 'audience', status: 'blocking', title: 'Audience', detail: 'no list chosen', fix: { hint: 'choose at least one list', api: `PATCH /api/v1/campaigns/${campaignId} {"audience":{"list_ids":[…]}}`, cli: `herald campaigns update ${campaignId} --lists <ids>` } });
   } else {
     const scope = await audienceScope(deps, actor.accountId, campaign.channel as Channel, audience);
