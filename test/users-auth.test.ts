@@ -10,7 +10,7 @@ import { login } from '../src/app/auth/login.ts';
 import { createUser } from '../src/app/users/create-user.ts';
 import type { Actor } from '../src/app/deps.ts';
 import type { Command } from 'commander';
-import { COMMAND_PERMISSIONS, commandPath } from '../src/cli/command-permissions.ts';
+import { COMMAND_PERMISSIONS, COMMANDS_WITHOUT_ACTOR, commandPath } from '../src/cli/command-permissions.ts';
 import { buildProgram, commandWord } from '../src/cli/program.ts';
 import { createTestEnv, describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
@@ -412,6 +412,9 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     walk(program);
     for (const key of Object.keys(COMMAND_PERMISSIONS)) expect(paths, `${key} is not a command`).toContain(key);
     expect(paths).toContain('campaigns send');
+    // Every command that acts for someone names its permission (a missing one would refuse --as).
+    const missing = paths.filter((p) => !(p in COMMAND_PERMISSIONS) && !COMMANDS_WITHOUT_ACTOR.includes(p));
+    expect(missing, 'commands without a permission in src/cli/command-permissions.ts').toEqual([]);
   });
 
   it('creates the first owner on first start, with the configured or a generated password, once', async () => {

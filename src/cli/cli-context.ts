@@ -38,6 +38,9 @@ export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<
     }
     const actor = await cliActor(app.deps, opts, app.bootstrap.accountId);
     const permission = options.permission ?? (opts.as ? COMMAND_PERMISSIONS[commandPath(cmd)] : undefined);
+    if (opts.as && !permission) {
+      throw new AppError('forbidden', `herald ${commandPath(cmd)} has no permission defined for acting as a user; run it without --as`, '--as');
+    }
     if (permission && !roleHas(actor.role, permission)) {
       const roles = rolesWith(permission);
       throw new AppError('forbidden', `this needs the permission ${permission}, held by the roles ${roles.join(', ')}; ${opts.as} has the role ${actor.role}`, '--as', {

@@ -1,6 +1,7 @@
 // The permission each CLI command needs when it acts as a user (--as), the same as the API route
 // that does the same thing (src/http/routes/). Without --as the CLI is the account's owner and
-// holds them all. A command missing here is not checked: add new commands with their permission.
+// holds them all. A command missing here refuses to run with --as (fail closed), and a test walks
+// every command of the program so that a new one cannot be forgotten.
 import type { Command } from 'commander';
 import type { Permission } from '../app/permissions.ts';
 
@@ -73,7 +74,56 @@ export const COMMAND_PERMISSIONS: Record<string, Permission> = {
   'webhooks provider list': 'settings:read',
   'webhooks provider show': 'settings:read',
   'webhooks provider set': 'settings:write',
+  'webhooks enable': 'settings:write',
+  'webhooks disable': 'settings:write',
+  // Orchestration (issue 5)
+  'campaigns launch': 'campaigns:write',
+  'campaigns approve': 'deliveries:start',
+  'campaigns reject': 'deliveries:start',
+  // The use case lets the requester or a campaigns:write holder withdraw (see routes/approvals.ts).
+  'campaigns withdraw': 'campaigns:read',
+  'campaigns approvals': 'campaigns:read',
+  approvals: 'campaigns:read',
+  // Shows the rule without flags, changes it with them: the stricter permission.
+  'account approval': 'settings:write',
+  'campaigns schedule': 'campaigns:write',
+  'campaigns unschedule': 'campaigns:write',
+  'campaigns runs': 'campaigns:read',
+  'runs show': 'campaigns:read',
+  'runs confirm': 'deliveries:start',
+  'runs skip': 'deliveries:start',
+  'campaigns trigger': 'campaigns:write',
+  // Lists with campaigns:read; --send checks deliveries:start in the command, like POST …/catch-up.
+  'campaigns catch-up': 'campaigns:read',
+  'event-types add': 'settings:write',
+  'event-types list': 'campaigns:read',
+  'event-types remove': 'settings:write',
+  'events send': 'events:write',
+  'events list': 'campaigns:read',
+  'messages send': 'messages:send',
+  'messages show': 'campaigns:read',
+  'messages list': 'campaigns:read',
+  'links verify': 'contacts:read',
+  'users list': 'users:manage',
+  'users add': 'users:manage',
+  'users set-role': 'users:manage',
+  'users disable': 'users:manage',
+  'users enable': 'users:manage',
+  'users delete': 'users:manage',
+  'users passwd': 'users:manage',
+  'api-keys list': 'users:manage',
+  'api-keys create': 'users:manage',
+  'api-keys revoke': 'users:manage',
+  'notifications list': 'notifications:read',
+  'notifications count': 'notifications:read',
+  'notifications read': 'notifications:read',
+  'notifications delete': 'notifications:read',
+  // Another user's subscription also needs users:manage, checked in the use case.
+  'notifications subscribe': 'notifications:read',
 };
+
+/** Process roles and maintenance: they act for no user, so --as means nothing to them. */
+export const COMMANDS_WITHOUT_ACTOR: readonly string[] = ['start', 'serve', 'worker', 'inbound', 'migrate'];
 
 /** "campaigns send" for the command object of `herald campaigns send 7`. */
 export function commandPath(cmd: Command): string {

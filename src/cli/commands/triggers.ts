@@ -120,6 +120,7 @@ export function registerTriggerCommands(program: Command): void {
     .description('entities already in the trigger state; --send sends to those not reached yet')
     .option('--send', 'send to them (never twice to a contact for an entity)')
     .action(async (id: string, opts: { send?: boolean }, cmd: Command) => {
+      // Sending starts deliveries, like POST …/catch-up; listing only reads.
       await withApp(cmd, async ({ deps, actor }) => {
         const campaignId = positiveInt(id, 'id');
         if (opts.send) {
@@ -132,6 +133,6 @@ export function registerTriggerCommands(program: Command): void {
         if (wantsJson(cmd)) return printJson(l);
         printTable(l.entities.map((e) => ({ ...e })), ['entity', 'occurred_at', 'data', 'contacts', 'fired', 'pending', 'already_fired']);
         process.stdout.write(`${l.contacts_to_send} contact(s) not reached yet; herald campaigns catch-up ${campaignId} --send\n`);
-      });
+      }, opts.send ? { permission: 'deliveries:start' } : {});
     });
 }
