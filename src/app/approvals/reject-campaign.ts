@@ -1,12 +1,11 @@
 // Rejecting a launch (F4.2): the request is closed with the approver's reason (required: the
 // author needs to know what to change) and the campaign goes back to draft, with its audit line
 // and a notification, in one transaction; only from pending, so a racing approval wins or loses cleanly.
-import { recordAudit } from '../audit/record-audit.ts';
 import { getCampaign, loadCampaignRow, type CampaignView } from '../campaigns/read-campaigns.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { notify } from '../notifications/notify.ts';
-import { raced } from './launch-checks.ts';
+import { returnRequestToDraft } from './return-to-draft.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
 
 export async function rejectCampaign(deps: AppDeps, actor: Actor, campaignId: number, input: { comment?: string | null }): Promise<CampaignView> {
@@ -20,22 +19,7 @@ export async function rejectCampaign(deps: AppDeps, actor: Actor, campaignId: nu
   }
   const nowIso = deps.clock.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
-    const closed = await trx
-      .updateTable('campaign_approvals')
-      .set({ status: 'rejected', decided_by: actor.label, decided_at: nowIso, comment })
-      .where('id', '=', pending.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) === 0) throw raced(campaignId, 'rejected');
-    const back = await trx
-      .updateTable('campaigns')
-      .set({ status: 'draft', updated_at: nowIso })
-      .where('id', '=', campaignId)
-      .where('account_id', '=', actor.accountId)
-      .where('status', '=', 'awaiting_approval')
-      .executeTakeFirst();
-    if (Number(back.numUpdatedRows) === 0) throw raced(campaignId, 'rejected');
-    await recordAudit({ trx, now: nowIso }, actor, 'campaign.rejected', `campaign:${campaignId}`, { approval_id: pending.id, requested_by: pending.requested_by, comment });
+    await returnRequestToDraft(trx, { actor, campaignId, approvalId: pending.id, outcome: 'rejected', comment, now: nowIso, audit: { requested_by: pending.requested_by, comment } });
     await notify(
       deps,
       {

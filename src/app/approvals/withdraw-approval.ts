@@ -1,12 +1,11 @@
 // Withdrawing a launch request: the requester changed their mind, or an editor wants the draft
 // back to change it. The requester or anyone who may edit campaigns (campaigns:write) can; the
 // campaign goes back to draft with its audit line, in one transaction, only from pending.
-import { recordAudit } from '../audit/record-audit.ts';
 import { getCampaign, loadCampaignRow, type CampaignView } from '../campaigns/read-campaigns.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { roleHas, rolesWith } from '../permissions.ts';
-import { raced } from './launch-checks.ts';
+import { returnRequestToDraft } from './return-to-draft.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
 
 export async function withdrawApproval(deps: AppDeps, actor: Actor, campaignId: number): Promise<CampaignView> {
@@ -25,22 +24,7 @@ export async function withdrawApproval(deps: AppDeps, actor: Actor, campaignId: 
   }
   const nowIso = deps.clock.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
-    const closed = await trx
-      .updateTable('campaign_approvals')
-      .set({ status: 'withdrawn', decided_by: actor.label, decided_at: nowIso })
-      .where('id', '=', pending.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) === 0) throw raced(campaignId, 'withdrawn');
-    const back = await trx
-      .updateTable('campaigns')
-      .set({ status: 'draft', updated_at: nowIso })
-      .where('id', '=', campaignId)
-      .where('account_id', '=', actor.accountId)
-      .where('status', '=', 'awaiting_approval')
-      .executeTakeFirst();
-    if (Number(back.numUpdatedRows) === 0) throw raced(campaignId, 'withdrawn');
-    await recordAudit({ trx, now: nowIso }, actor, 'campaign.withdrawn', `campaign:${campaignId}`, { approval_id: pending.id, requested_by: pending.requested_by });
+    await returnRequestToDraft(trx, { actor, campaignId, approvalId: pending.id, outcome: 'withdrawn', now: nowIso, audit: { requested_by: pending.requested_by } });
   });
   return getCampaign(deps, actor, campaignId);
 }
