@@ -247,11 +247,34 @@ describeEachDialect('approval of launches', (get) => {
 
     const late = await campaign(keys.editor, 'Late');
     await api.call('POST', `/api/v1/campaigns/${late}/launch`, { at: '2026-03-02T12:00:00.000Z' }, keys.editor);
+    // A launch takes a local time in the account's zone like /send does (UTC by default).
+    const local = await campaign(keys.editor, 'Local');
+    const localLaunch = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: '2026-03-04T09:00' }, keys.editor);
+    expect(localLaunch.json.pending_approval?.send_at, JSON.stringify(localLaunch.json)).toBe('2026-03-04T09:00:00.000Z');
     env.clock.set('2026-03-02T15:00:00.000Z');
     const approvedLate = await api.call('POST', `/api/v1/campaigns/${late}/approve`, {}, keys.sender);
     expect(approvedLate.json.status).toBe('sending');
     expect(approvedLate.json.scheduled_at).toBe('2026-03-02T15:00:00.000Z');
     env.clock.set('2026-03-02T10:00:00.000Z');
+    await api.app.close();
+  });
+
+  it('a recurring campaign goes through approval too: approved, its schedule becomes active', async () => {
+    const env = get();
+    const { api, keys, campaign, rule } = await setup(env);
+    await rule(true, true);
+    env.clock.set('2026-03-02T10:00:00.000Z');
+    const id = await campaign(keys.editor, 'Weekly');
+    expect((await api.call('PUT', `/api/v1/campaigns/${id}/schedule`, { cron: '0 9 * * 1', timezone: 'Europe/Berlin' }, keys.editor)).status).toBe(200);
+    const launched = await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.editor);
+    expect(launched.json.status).toBe('awaiting_approval');
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.editor)).status).toBe(403);
+    const approved = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender);
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+    expect(approved.json.status).toBe('active');
+    const schedule = await api.call('GET', `/api/v1/campaigns/${id}/schedule`);
+    // Monday 2026-03-09 09:00 in Berlin (CET, UTC+1): the first occurrence after the approval.
+    expect(schedule.json.next_run_at).toBe('2026-03-09T08:00:00.000Z');
     await api.app.close();
   });
 
