@@ -275,6 +275,11 @@ describeEachDialect('approval of launches', (get) => {
     const schedule = await api.call('GET', `/api/v1/campaigns/${id}/schedule`);
     // Monday 2026-03-09 09:00 in Berlin (CET, UTC+1): the first occurrence after the approval.
     expect(schedule.json.next_run_at).toBe('2026-03-09T08:00:00.000Z');
+    // Paused and edited, it is no longer what was approved: a draft again, to be launched and approved.
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/pause`, {}, keys.sender)).json.status).toBe('paused');
+    const edited = await api.call('PATCH', `/api/v1/campaigns/${id}`, { name: 'Weekly, new audience' }, keys.editor);
+    expect(edited.json).toMatchObject({ status: 'draft', name: 'Weekly, new audience' });
+    expect(edited.json.notice).toMatch(/approval/);
     await api.app.close();
   });
 

@@ -321,6 +321,10 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     expect((await api.call('PUT', `/api/v1/campaigns/${c.id}/schedule`, { cron: '0 * * * *', missed_runs: 'skip' })).json.missed_runs).toBe('skip');
     expect((await api.call('PUT', `/api/v1/campaigns/${c.id}/schedule`, { cron: '0 25 * * *' })).status).toBe(422);
     expect((await scheduleRow(env, c.id)).cron).toBe('0 * * * *');
+    // …and so may the campaign itself (sender, audience): the next runs use the change. Active, it may not.
+    const edited = await api.call('PATCH', `/api/v1/campaigns/${c.id}`, { from_name: 'Studio Weekly' });
+    expect(edited.status, JSON.stringify(edited.json)).toBe(200);
+    expect(edited.json).toMatchObject({ status: 'paused', from_name: 'Studio Weekly' });
     env.clock.set('2026-03-02T14:30:00.000Z');
     await runUntilIdle(worker);
     expect((await runs(env, c.id)).map((d) => d.run_key)).toEqual(['cron:2026-03-02T11:00:00.000Z']);
@@ -333,6 +337,10 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
       ['cron:2026-03-02T11:00:00.000Z', 'completed'],
       ['cron:2026-03-02T15:00:00.000Z', 'completed'],
     ]);
+    expect(sink.messages.at(-1)?.raw).toMatch(/^From: Studio Weekly <news@studio\.example\.com>/m);
+    const activeEdit = await api.call('PATCH', `/api/v1/campaigns/${c.id}`, { from_name: 'Again' });
+    expect(activeEdit.status).toBe(409);
+    expect(activeEdit.json.error.message).toMatch(/pause a recurring or triggered campaign to edit it/);
     await cancelCampaign(env.deps, actor, c.id);
   });
 

@@ -1,6 +1,7 @@
 // Create and edit campaigns. A campaign is a draft until it is sent or scheduled; only drafts and
 // scheduled campaigns can be edited (what was sent stays explainable).
-import { canCampaign } from '../../core/campaign-lifecycle.ts';
+import { campaignFollowsDelivery, canCampaign } from '../../core/campaign-lifecycle.ts';
+import { cancelOpenMessages } from '../../store/queries/ledger.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { AppError, invalid } from '../errors.ts';
 import { type CampaignInput, DEFAULT_SETTINGS, parseAudience, parseSettings, validateCampaignInput } from './campaign-input.ts';
@@ -40,8 +41,14 @@ export async function createCampaign(deps: AppDeps, actor: Actor, input: Campaig
 
 export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, input: CampaignInput): Promise<CampaignView & { notice?: string }> {
   const current = await getCampaign(deps, actor, id);
-  if (!canCampaign('edit', current.status)) {
-    throw new AppError('invalid_state', `campaign ${id} is ${current.status}; only draft or scheduled campaigns can be edited`, 'status');
+  // A recurring or triggered campaign is changed while paused: its next runs use the change.
+  const pausedStanding = current.status === 'paused' && !campaignFollowsDelivery(current.kind);
+  if (!canCampaign('edit', current.status) && !pausedStanding) {
+    throw new AppError(
+      'invalid_state',
+      `campaign ${id} is ${current.status}; only draft or scheduled campaigns can be edited${campaignFollowsDelivery(current.kind) ? '' : ' (pause a recurring or triggered campaign to edit it)'}`,
+      'status',
+    );
   }
   const channel = input.channel ?? (current.channel as CampaignInput['channel']);
   const checked = await validateCampaignInput(deps, actor, { ...input, channel });
@@ -51,12 +58,23 @@ export async function updateCampaign(deps: AppDeps, actor: Actor, id: number, in
   // Under the approval rule an approved, scheduled campaign that is edited is no longer what was
   // approved: it goes back to draft (its not yet prepared run is removed) and must be launched and
   // approved again.
-  const revoke = current.status === 'scheduled' && (await loadApprovalSettings(deps, actor.accountId)).required;
+  const revoke = (current.status === 'scheduled' || pausedStanding) && (await loadApprovalSettings(deps, actor.accountId)).required;
   const now = deps.clock.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
     if (revoke) {
-      await trx.deleteFrom('deliveries').where('campaign_id', '=', id).where('status', '=', 'scheduled').where('prepared_at', 'is', null).execute();
-      await trx.updateTable('campaigns').set({ status: 'draft', scheduled_at: null }).where('id', '=', id).where('status', '=', 'scheduled').execute();
+      await trx.deleteFrom('deliveries').where('campaign_id', '=', id).where('status', 'in', ['scheduled', 'awaiting_confirmation']).where('prepared_at', 'is', null).execute();
+      await trx.updateTable('campaigns').set({ status: 'draft', scheduled_at: null }).where('id', '=', id).where('status', '=', current.status).execute();
+      // Runs of a paused recurring/triggered campaign that had started were for the approved
+      // version: they end here, the rest of their recipients cancelled with the reason.
+      const started = await trx.selectFrom('deliveries').select('id').where('campaign_id', '=', id).where('status', '=', 'paused').execute();
+      for (const run of started) {
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'cancelled', status_reason: 'the campaign was edited after its approval', finished_at: now, updated_at: now })
+          .where('id', '=', run.id)
+          .execute();
+        await cancelOpenMessages(trx, { deliveryId: run.id, now });
+      }
       await recordAudit({ trx, now }, actor, 'campaign.approval_revoked', `campaign:${id}`, { reason: 'edited after approval' });
     }
     await trx
