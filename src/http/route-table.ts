@@ -2,6 +2,7 @@
 // this file only lists them, so that "which permission guards X?" has one place to look.
 import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { campaignSummaryRoutes } from './routes/campaign-summaries.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -26,6 +27,7 @@ export function buildRouteTable(): RouteDef[] {
     ...importRoutes,
     ...templateRoutes,
     ...campaignRoutes,
+    ...campaignSummaryRoutes,
     ...outboxRoutes,
     ...senderDomainRoutes,
     ...suppressionRoutes,

@@ -1,0 +1,293 @@
+// One campaign: progress tile (F4.4), KPI tiles (F4.5) refreshed every few seconds while it
+// sends, hourly opens and clicks (human vs machine), the "with errors" breakdown by reason, the
+// audience funnel, a "why" lookup for one contact, and the send/pause/resume/cancel buttons.
+import { type FormEvent, useEffect, useState } from 'react';
+import { api, errorMessage } from '../api.ts';
+import { HourlyChart } from '../components/hourly-chart.tsx';
+import { useApi } from '../components/use-api.ts';
+import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, Tile } from '../components/ui.tsx';
+import { href, navigate } from '../router.ts';
+import { useSession } from '../session.tsx';
+import type { Campaign, CampaignStats } from '../types.ts';
+
+const LIVE = new Set(['sending', 'scheduled', 'active']);
+const EDITABLE = new Set(['draft', 'scheduled']);
+
+interface Diagnosis {
+  source: 'ledger' | 'dry_run';
+  funnel: Array<{ stage: string; label: string; count: number; lost: Array<{ reason: string; count: number; meaning: string }> }>;
+  summary: string;
+}
+
+export function CampaignDetailPage({ id }: { id: number }) {
+  const campaign = useApi(() => api.get<Campaign>(`/api/v1/campaigns/${id}`), [id]);
+  const live = campaign.data ? LIVE.has(campaign.data.status) : false;
+  const stats = useApi(() => api.get<CampaignStats>(`/api/v1/campaigns/${id}/stats`), [id], { refreshMs: live ? 3000 : null });
+  // The campaign's own status moves too (sending → completed): re-read it with the stats.
+  const s = stats.data;
+  const reloadCampaign = campaign.reload;
+  const seenStatus = campaign.data?.status;
+  useEffect(() => {
+    if (s && seenStatus && s.status !== seenStatus) reloadCampaign();
+  }, [s, seenStatus, reloadCampaign]);
+
+  if (campaign.error) return <ErrorBox error={campaign.error} />;
+  if (!campaign.data) return <Loading />;
+  const c = campaign.data;
+  return (
+    <>
+      <PageHeader title={c.name} back={{ href: href('campaigns'), label: 'Campaigns' }}>
+        <StatusBadge status={c.status} />
+        <Controls campaign={c} onChanged={() => { campaign.reload(); stats.reload(); }} />
+      </PageHeader>
+      {live && <p className="muted small live-note">Live: these numbers refresh every 3 seconds.</p>}
+      <ErrorBox error={stats.error} />
+      {s && <Tiles stats={s} />}
+      {s?.kpis && (
+        <section className="grid-2" aria-label="Hourly activity">
+          <div className="card">
+            <HourlyChart title="Opens" data={s.hourly} total="opens" human="human_opens" />
+          </div>
+          <div className="card">
+            <HourlyChart title="Clicks" data={s.hourly} total="clicks" human="human_clicks" />
+          </div>
+        </section>
+      )}
+      {s && <Errors stats={s} />}
+      <Funnel id={id} status={c.status} />
+      <WhyLookup id={id} />
+    </>
+  );
+}
+
+function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: () => void }) {
+  const { toast, noteForbidden } = useSession();
+  const [busy, setBusy] = useState<string | null>(null);
+  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+    if (action === 'cancel' && !confirm(`Cancel "${c.name}"? Messages not sent yet will not be sent.`)) return;
+    setBusy(action);
+    try {
+      await api.post(`/api/v1/campaigns/${c.id}/${action}`);
+      toast(`Campaign ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}.`);
+      onChanged();
+    } catch (err) {
+      noteForbidden('deliveries:start', err);
+      toast(errorMessage(err), 'error');
+    } finally {
+      setBusy(null);
+    }
+  };
+  const running = ['sending', 'scheduled', 'active'].includes(c.status);
+  return (
+    <>
+      {EDITABLE.has(c.status) && (
+        <ActionButton permission="campaigns:write" onClick={() => navigate(href('campaigns', c.id, 'edit'))} kind={c.status === 'draft' ? 'primary' : 'secondary'}>
+          {c.status === 'draft' ? 'Edit & launch' : 'Edit'}
+        </ActionButton>
+      )}
+      {running && (
+        <ActionButton permission="deliveries:start" onClick={() => act('pause')} busy={busy === 'pause'}>
+          Pause
+        </ActionButton>
+      )}
+      {c.status === 'paused' && (
+        <ActionButton permission="deliveries:start" onClick={() => act('resume')} busy={busy === 'resume'} kind="primary">
+          Resume
+        </ActionButton>
+      )}
+      {(running || c.status === 'paused' || c.status === 'awaiting_approval') && (
+        <ActionButton permission="deliveries:start" onClick={() => act('cancel')} busy={busy === 'cancel'} kind="danger">
+          Cancel
+        </ActionButton>
+      )}
+    </>
+  );
+}
+
+function Tiles({ stats: s }: { stats: CampaignStats }) {
+  const k = s.kpis;
+  const errors = s.failed + (k ? k.sent - k.delivered : 0);
+  return (
+    <section aria-label="Progress and KPIs">
+      <div className="card progress-tile" data-testid="progress-tile">
+        <div className="progress-head">
+          <strong>Progress</strong>
+          <span>
+            {fmtNum(s.total - s.to_send)} of {fmtNum(s.total)} done · {fmtPct(s.progress, 0)}
+          </span>
+        </div>
+        <ProgressBar value={s.progress} label="Campaign progress" />
+        <div className="muted small progress-meta">
+          {s.delivery ? (
+            <>
+              delivery #{s.delivery.id} {s.delivery.status}
+              {s.delivery.status_reason ? ` (${s.delivery.status_reason})` : ''} · {fmtNum(s.sent_last_minute)} sent in the last minute · {fmtNum(s.sent_last_hour)} in the last
+              hour
+              {s.projected_finish_at ? ` · done about ${fmtDate(s.projected_finish_at)}` : ''}
+              {s.delivery.finished_at ? ` · finished ${fmtDate(s.delivery.finished_at)}` : ''}
+            </>
+          ) : (
+            'not launched yet'
+          )}
+        </div>
+      </div>
+      <div className="tiles">
+        <Tile testId="kpi-to-send" label="To send" value={fmtNum(s.to_send)} sub={s.deferred ? `${fmtNum(s.deferred)} deferred` : undefined} />
+        <Tile testId="kpi-sent" label="Sent" value={fmtNum(s.sent)} sub={`of ${fmtNum(s.total)}`} />
+        <Tile testId="kpi-delivered" label="Delivered" value={fmtPct(k?.delivered_rate)} sub={k ? `${fmtNum(k.delivered)} messages` : undefined} tone="green" />
+        <Tile
+          testId="kpi-errors"
+          label="Bounces + errors"
+          value={fmtPct(k?.bounce_error_rate)}
+          sub={`${fmtNum(errors)} messages`}
+          tone={k?.bounce_error_rate && k.bounce_error_rate > 0.05 ? 'red' : undefined}
+        />
+        <Tile testId="kpi-opens" label="Opens" value={`${fmtPct(k?.human_open_rate)} / ${fmtPct(k?.open_rate)}`} sub="human / total (unique)" />
+        <Tile testId="kpi-clicks" label="Clicks" value={`${fmtPct(k?.human_click_rate)} / ${fmtPct(k?.click_rate)}`} sub="human / total (unique)" />
+      </div>
+    </section>
+  );
+}
+
+function Errors({ stats: s }: { stats: CampaignStats }) {
+  const rows = s.by_reason.filter((r) => r.status !== 'sent');
+  return (
+    <section className="card" aria-labelledby="errors-title">
+      <h2 id="errors-title">With errors, skipped or waiting — by reason</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No message has an error or was skipped.</p>
+      ) : (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Reason</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Messages
+              </th>
+              <th scope="col">What it means</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.reason}-${r.status}`}>
+                <td>
+                  <code>{r.reason}</code>
+                </td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td className="num">{fmtNum(r.count)}</td>
+                <td>{r.meaning}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Funnel({ id, status }: { id: number; status: string }) {
+  const d = useApi(() => api.get<Diagnosis>(`/api/v1/campaigns/${id}/diagnosis`), [id, status]);
+  if (d.error) return <ErrorBox error={d.error} />;
+  if (!d.data) return null;
+  const top = Math.max(1, d.data.funnel[0]?.count ?? 1);
+  return (
+    <section className="card" aria-labelledby="funnel-title">
+      <h2 id="funnel-title">Audience funnel {d.data.source === 'dry_run' ? <span className="muted small">(what a launch now would do)</span> : null}</h2>
+      <p>{d.data.summary}</p>
+      <ol className="funnel">
+        {d.data.funnel.map((f) => (
+          <li key={f.stage}>
+            <div className="funnel-row">
+              <span className="funnel-label">{f.label}</span>
+              <span className="funnel-bar" style={{ width: `${(f.count / top) * 100}%` }} />
+              <span className="num">{fmtNum(f.count)}</span>
+            </div>
+            {f.lost.length > 0 && (
+              <ul className="funnel-lost">
+                {f.lost.map((l) => (
+                  <li key={l.reason}>
+                    −{fmtNum(l.count)} <code>{l.reason}</code>: {l.meaning}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+interface Why {
+  contact: { id: number; email: string | null; phone: string | null };
+  in_audience: boolean;
+  ledger: { status: string; reason: string | null; meaning: string | null; attempts: number; response: string | null; sent_at: string | null } | null;
+  decision: { kind: string; reason: string | null; meaning: string | null; rule: string; detail: string };
+  summary: string;
+}
+
+function WhyLookup({ id }: { id: number }) {
+  const [contact, setContact] = useState('');
+  const [answer, setAnswer] = useState<Why | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setAnswer(null);
+    try {
+      setAnswer(await api.get<Why>(`/api/v1/campaigns/${id}/why`, { contact }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="why-title">
+      <h2 id="why-title">Why (not)? One contact</h2>
+      <form className="inline-form" onSubmit={submit}>
+        <label htmlFor="why-contact">Contact email or id</label>
+        <input id="why-contact" value={contact} onChange={(e) => setContact(e.target.value)} placeholder="ana@example.com" required />
+        <button type="submit" className="btn btn-secondary">
+          Explain
+        </button>
+      </form>
+      {error ? (
+        <p className="field-error" role="alert">
+          {errorMessage(error)}
+        </p>
+      ) : null}
+      {answer && (
+        <div className="why" aria-live="polite">
+          <p>
+            <strong>{answer.summary}</strong>
+          </p>
+          <dl className="dl">
+            <dt>Contact</dt>
+            <dd>
+              <a href={href('contacts', answer.contact.id)}>{answer.contact.email ?? answer.contact.phone ?? `#${answer.contact.id}`}</a>
+            </dd>
+            <dt>In the audience</dt>
+            <dd>{answer.in_audience ? 'yes' : 'no'}</dd>
+            {answer.ledger && (
+              <>
+                <dt>Message</dt>
+                <dd>
+                  {answer.ledger.status}
+                  {answer.ledger.reason ? ` — ${answer.ledger.reason}: ${answer.ledger.meaning ?? ''}` : ''}
+                  {answer.ledger.response ? ` (server said: ${answer.ledger.response})` : ''}
+                </dd>
+              </>
+            )}
+            <dt>Decision now</dt>
+            <dd>
+              {answer.decision.kind}
+              {answer.decision.reason ? ` — ${answer.decision.reason}` : ''}: {answer.decision.detail} <span className="muted">(rule: {answer.decision.rule})</span>
+            </dd>
+          </dl>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,460 @@
+// Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
+// users and roles, API keys, webhooks. Each tab reads and writes its own API.
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api.ts';
+import { useApi } from '../components/use-api.ts';
+import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { href } from '../router.ts';
+import { useSession } from '../session.tsx';
+
+const TABS = [
+  { key: 'profile', label: 'Company profile' },
+  { key: 'senders', label: 'Sender domains' },
+  { key: 'limits', label: 'Limits & quiet hours' },
+  { key: 'users', label: 'Users & roles' },
+  { key: 'keys', label: 'API keys' },
+  { key: 'webhooks', label: 'Webhooks' },
+] as const;
+
+export function SettingsPage({ tab }: { tab: string }) {
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <nav className="subnav" aria-label="Settings sections">
+        {TABS.map((t) => (
+          <a key={t.key} href={href('settings', t.key)} aria-current={tab === t.key ? 'page' : undefined}>
+            {t.label}
+          </a>
+        ))}
+      </nav>
+      {tab === 'profile' && <ProfileTab />}
+      {tab === 'senders' && <SendersTab />}
+      {tab === 'limits' && <LimitsTab />}
+      {tab === 'users' && <UsersTab />}
+      {tab === 'keys' && <KeysTab />}
+      {tab === 'webhooks' && <WebhooksTab />}
+    </>
+  );
+}
+
+interface Profile {
+  profile: { company_name: string | null; phone: string | null; postal_address: string | null; default_from_email: string | null };
+  billing: { verified: boolean };
+}
+
+function ProfileTab() {
+  const { toast, noteForbidden } = useSession();
+  const loaded = useApi(() => api.get<Profile>('/api/v1/account/profile'), []);
+  const [f, setF] = useState({ company_name: '', phone: '', postal_address: '', default_from_email: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const p = loaded.data?.profile;
+    if (p) setF({ company_name: p.company_name ?? '', phone: p.phone ?? '', postal_address: p.postal_address ?? '', default_from_email: p.default_from_email ?? '' });
+  }, [loaded.data]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const nul = (s: string) => (s.trim() === '' ? null : s.trim());
+      await api.put('/api/v1/account/profile', {
+        company_name: nul(f.company_name),
+        phone: nul(f.phone),
+        postal_address: nul(f.postal_address),
+        default_from_email: nul(f.default_from_email),
+      });
+      toast('Company profile saved.');
+      loaded.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (!loaded.data) return <Loading />;
+  const fields = ['company_name', 'phone', 'postal_address', 'default_from_email'];
+  return (
+    <form className="card form" onSubmit={save} noValidate aria-labelledby="profile-title" data-testid="profile-form">
+      <h2 id="profile-title">Company profile</h2>
+      <p className="muted">Marketing mail must name its sender with a postal address: these fill the legal footer, and launching needs them.</p>
+      {formError(error, fields) && (
+        <div className="panel panel-red" role="alert">
+          {formError(error, fields)}
+        </div>
+      )}
+      <TextField label="Company name" name="company_name" value={f.company_name} onChange={(v) => setF({ ...f, company_name: v })} error={fieldError(error, 'company_name')} />
+      <TextField label="Phone" name="phone" type="tel" value={f.phone} onChange={(v) => setF({ ...f, phone: v })} error={fieldError(error, 'phone')} placeholder="+49 30 1234567" />
+      <TextField
+        label="Postal address"
+        name="postal_address"
+        multiline
+        rows={3}
+        value={f.postal_address}
+        onChange={(v) => setF({ ...f, postal_address: v })}
+        error={fieldError(error, 'postal_address')}
+      />
+      <TextField
+        label="Default sender address"
+        name="default_from_email"
+        type="email"
+        value={f.default_from_email}
+        onChange={(v) => setF({ ...f, default_from_email: v })}
+        error={fieldError(error, 'default_from_email')}
+      />
+      <p className="small">Billing: {loaded.data.billing.verified ? 'verified (self-hosted: no payment needed)' : 'not verified — sending is blocked'}</p>
+      <div className="form-actions">
+        <ActionButton permission="settings:write" type="submit" kind="primary" onClick={() => undefined} busy={busy}>
+          Save profile
+        </ActionButton>
+      </div>
+    </form>
+  );
+}
+
+interface SenderDomain {
+  id: number;
+  domain: string;
+  dkim_selector: string | null;
+  dkim_enabled: boolean;
+  dkim_dns_record: { name: string; type: string; value: string } | null;
+  created_at: string;
+}
+
+function SendersTab() {
+  const { toast, noteForbidden } = useSession();
+  const list = useApi(() => api.get<{ items: SenderDomain[] }>('/api/v1/sender-domains'), []);
+  const [domain, setDomain] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.post('/api/v1/sender-domains', { domain: domain.trim(), generate_dkim: true });
+      toast(`Sender domain ${domain} added with a DKIM key: publish the DNS record shown.`);
+      setDomain('');
+      list.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="senders-title">
+      <h2 id="senders-title">Sender domains</h2>
+      <ErrorBox error={list.error} />
+      {list.data && list.data.items.length === 0 && <p className="muted">No sender domain yet: messages go out unsigned.</p>}
+      {list.data?.items.map((d) => (
+        <div key={d.id} className="panel">
+          <strong>{d.domain}</strong> {d.dkim_enabled ? <span className="badge badge-green">DKIM signing</span> : <span className="badge badge-yellow">no DKIM</span>}
+          {d.dkim_dns_record && (
+            <div className="small">
+              Publish: <code>{d.dkim_dns_record.name}</code> {d.dkim_dns_record.type} <code className="wrap">{d.dkim_dns_record.value}</code>
+            </div>
+          )}
+        </div>
+      ))}
+      <form className="inline-form" onSubmit={add}>
+        <Field label="Add a domain" error={fieldError(error, 'domain') ?? formError(error, ['domain'])}>
+          {(fid, d) => <input id={fid} aria-describedby={d} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="news.example.com" />}
+        </Field>
+        <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
+          Add with DKIM key
+        </ActionButton>
+      </form>
+    </section>
+  );
+}
+
+interface Limits {
+  timezone: string;
+  day: string;
+  channels: Array<{ channel: string; configured_limit: number | null; effective_limit: number | null; sent_today: number; remaining_today: number | null; stopped: boolean; explanation: string[] }>;
+}
+
+interface Policy {
+  pacing: { quiet_hours: { enabled: boolean; start: string; end: string; apply_to_one_off: boolean; ramp_minutes: number }; timezone: string; daily_limit: Record<string, number | null> };
+}
+
+function LimitsTab() {
+  const { toast, noteForbidden } = useSession();
+  const limits = useApi(() => api.get<Limits>('/api/v1/account/limits'), []);
+  const policy = useApi(() => api.get<Policy>('/api/v1/account/policy'), []);
+  const [q, setQ] = useState({ enabled: true, start: '21:00', end: '09:00', apply_to_one_off: false });
+  const [tz, setTz] = useState('UTC');
+  const [daily, setDaily] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const p = policy.data?.pacing;
+    if (!p) return;
+    setQ({ enabled: p.quiet_hours.enabled, start: p.quiet_hours.start, end: p.quiet_hours.end, apply_to_one_off: p.quiet_hours.apply_to_one_off });
+    setTz(p.timezone);
+    setDaily(p.daily_limit.email ? String(p.daily_limit.email) : '');
+  }, [policy.data]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.put('/api/v1/account/policy', { pacing: { quiet_hours: q, timezone: tz, daily_limit: { email: daily.trim() ? Number(daily) : null } } });
+      toast('Limits and quiet hours saved.');
+      policy.reload();
+      limits.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <section className="card" aria-labelledby="today-title">
+        <h2 id="today-title">Today {limits.data ? <span className="muted small">({limits.data.day}, {limits.data.timezone})</span> : null}</h2>
+        <ErrorBox error={limits.error} />
+        {limits.data?.channels.map((c) => (
+          <div key={c.channel} className="panel">
+            <strong>{c.channel}</strong>: {fmtNum(c.sent_today)} sent today
+            {c.effective_limit !== null ? ` of ${fmtNum(c.effective_limit)} (${fmtNum(c.remaining_today)} left)` : ', no daily limit'}
+            {c.stopped && <span className="badge badge-red"> stopped</span>}
+            {c.explanation.length > 0 && (
+              <ul className="small">
+                {c.explanation.map((x) => (
+                  <li key={x}>{x}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        ))}
+      </section>
+      <form className="card form" onSubmit={save} noValidate aria-labelledby="quiet-title">
+        <h2 id="quiet-title">Quiet hours and daily limit</h2>
+        {formError(error, ['pacing']) && (
+          <div className="panel panel-red" role="alert">
+            {formError(error, ['pacing'])}
+          </div>
+        )}
+        {fieldError(error, 'pacing') && (
+          <div className="field-error" role="alert">
+            {fieldError(error, 'pacing')}
+          </div>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={q.enabled} onChange={(e) => setQ({ ...q, enabled: e.target.checked })} /> Quiet hours on (no marketing mail in these hours, recipient's time)
+        </label>
+        <div className="grid-2">
+          <TextField label="Quiet from" type="time" value={q.start} onChange={(v) => setQ({ ...q, start: v })} />
+          <TextField label="Quiet until" type="time" value={q.end} onChange={(v) => setQ({ ...q, end: v })} />
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={q.apply_to_one_off} onChange={(e) => setQ({ ...q, apply_to_one_off: e.target.checked })} /> Also hold one-off campaigns
+        </label>
+        <TextField label="Account time zone" value={tz} onChange={setTz} hint="IANA name, e.g. Europe/Berlin" />
+        <TextField label="Daily email limit" type="number" value={daily} onChange={setDaily} hint="empty: no limit" />
+        <div className="form-actions">
+          <ActionButton permission="settings:write" type="submit" kind="primary" onClick={() => undefined}>
+            Save
+          </ActionButton>
+        </div>
+      </form>
+    </>
+  );
+}
+
+interface UserRow {
+  id: number;
+  email: string;
+  name: string | null;
+  role: string;
+  last_login_at?: string | null;
+  disabled_at?: string | null;
+}
+
+function UsersTab() {
+  const { me } = useSession();
+  const users = useApi(async () => {
+    try {
+      return await api.get<{ items: UserRow[] }>('/api/v1/users');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">Users & roles</h2>
+      <p className="muted">You are {me.user ? me.user.email : 'signed in with an API key'}, role {me.role}.</p>
+      <ErrorBox error={users.error} />
+      {users.data === null && <p>This Herald has no user accounts API yet: manage access with API keys.</p>}
+      {users.data && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last sign-in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.items.map((u) => (
+              <tr key={u.id}>
+                <td>{u.email}</td>
+                <td>{u.name ?? '–'}</td>
+                <td>
+                  {u.role}
+                  {u.disabled_at ? ' (disabled)' : ''}
+                </td>
+                <td className="small">{fmtDate(u.last_login_at ?? null)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {me.permissions && (
+        <details>
+          <summary>What your role may do</summary>
+          <ul className="small">
+            {me.permissions.map((p) => (
+              <li key={p}>
+                <code>{p}</code>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
+
+const ROLES = ['owner', 'admin', 'editor', 'sender', 'analyst', 'integration'];
+
+function KeysTab() {
+  const { noteForbidden } = useSession();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('editor');
+  const [created, setCreated] = useState<{ key: string; name?: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setCreated(await api.post<{ key: string }>('/api/v1/api-keys', { name: name.trim(), role }));
+      setName('');
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="keys-title">
+      <h2 id="keys-title">API keys</h2>
+      <p className="muted">A key acts with the permissions of its role. It is shown once: store it in your secret manager.</p>
+      <form className="form" onSubmit={create} noValidate>
+        <div className="grid-2">
+          <TextField label="Key name" value={name} onChange={setName} error={fieldError(error, 'name')} placeholder="crm-sync" />
+          <Field label="Role" error={fieldError(error, 'role')}>
+            {(fid, d) => (
+              <select id={fid} aria-describedby={d} value={role} onChange={(e) => setRole(e.target.value)}>
+                {ROLES.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        {formError(error, ['name', 'role']) && <p className="field-error">{formError(error, ['name', 'role'])}</p>}
+        <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
+          Create key
+        </ActionButton>
+      </form>
+      {created && (
+        <div className="panel panel-green" role="status">
+          New key (shown once): <code className="wrap">{created.key}</code>
+        </div>
+      )}
+    </section>
+  );
+}
+
+interface Endpoint {
+  id: number;
+  url: string;
+  events: string[];
+  description: string | null;
+  status: string;
+  disabled_reason: string | null;
+  failure_streak: number;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+}
+
+function WebhooksTab() {
+  const { toast, noteForbidden } = useSession();
+  const list = useApi(() => api.get<{ items: Endpoint[] }>('/api/v1/webhooks'), []);
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState('sent,bounced,complained,unsubscribed');
+  const [error, setError] = useState<unknown>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api.post<{ secret?: string }>('/api/v1/webhooks', {
+        url: url.trim(),
+        events: events
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      });
+      toast(r.secret ? `Webhook added. Its signing secret (shown once): ${r.secret}` : 'Webhook added.');
+      setUrl('');
+      list.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="webhooks-title">
+      <h2 id="webhooks-title">Webhooks</h2>
+      <ErrorBox error={list.error} />
+      {list.data && list.data.items.length === 0 && <p className="muted">No webhook endpoints.</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">URL</th>
+              <th scope="col">Events</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last success</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((w) => (
+              <tr key={w.id}>
+                <td className="wrap">{w.url}</td>
+                <td className="small">{w.events.join(', ')}</td>
+                <td>
+                  {w.status}
+                  {w.disabled_reason ? ` — ${w.disabled_reason}` : ''}
+                  {w.failure_streak ? ` (${w.failure_streak} failures)` : ''}
+                </td>
+                <td className="small">{fmtDate(w.last_success_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form className="form" onSubmit={add} noValidate>
+        <div className="grid-2">
+          <TextField label="Endpoint URL" type="url" value={url} onChange={setUrl} error={fieldError(error, 'url')} placeholder="https://crm.example.com/herald" />
+          <TextField label="Events (comma-separated)" value={events} onChange={setEvents} error={fieldError(error, 'events')} />
+        </div>
+        {formError(error, ['url', 'events']) && <p className="field-error">{formError(error, ['url', 'events'])}</p>}
+        <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
+          Add webhook
+        </ActionButton>
+      </form>
+    </section>
+  );
+}
+
