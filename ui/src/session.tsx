@@ -5,7 +5,7 @@ import type { Me } from './types.ts';
 
 export interface Toast {
   id: number;
-  kind: 'ok' | 'error';
+  kind: 'ok' | 'warn' | 'error';
   text: string;
 }
 
@@ -83,7 +83,7 @@ export function useToasts(): ToastApi {
     (text: string, kind: Toast['kind'] = 'ok') => {
       const id = next.current++;
       setToasts((t) => [...t.slice(-3), { id, kind, text }]);
-      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000);
+      setTimeout(() => dismiss(id), kind === 'ok' ? 4000 : 8000);
     },
     [dismiss],
   );

@@ -8,7 +8,9 @@ export function HourlyChart(props: { title: string; data: HourlyActivity[]; tota
   const h = 180;
   const pad = { l: 36, r: 8, t: 10, b: 28 };
   const rows = data.map((d) => ({ hour: d.hour, human: d[props.human], machine: Math.max(0, d[props.total] - d[props.human]) }));
-  const max = Math.max(1, ...rows.map((r) => r.human + r.machine));
+  // A round top for the scale, so every grid line is a whole number of events.
+  const peak = Math.max(1, ...rows.map((r) => r.human + r.machine));
+  const max = peak <= 4 ? Math.max(2, Math.ceil(peak / 2) * 2) : niceCeil(peak);
   const innerW = w - pad.l - pad.r;
   const innerH = h - pad.t - pad.b;
   const bw = rows.length ? innerW / rows.length : innerW;
@@ -37,8 +39,9 @@ export function HourlyChart(props: { title: string; data: HourlyActivity[]; tota
             </g>
           ))}
           {rows.map((r, i) => {
-            const x = pad.l + i * bw + bw * 0.15;
-            const bwi = Math.max(1, bw * 0.7);
+            // Bars stay narrow when there are few hours, centred in their slot.
+            const bwi = Math.max(1, Math.min(bw * 0.7, 36));
+            const x = pad.l + i * bw + (bw - bwi) / 2;
             return (
               <g key={r.hour}>
                 <title>{`${r.hour.slice(0, 13).replace('T', ' ')}h UTC: ${r.human} human, ${r.machine} machine`}</title>
@@ -56,4 +59,10 @@ export function HourlyChart(props: { title: string; data: HourlyActivity[]; tota
       )}
     </figure>
   );
+}
+
+function niceCeil(n: number): number {
+  const pow = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= n) return m * pow;
+  return 10 * pow;
 }

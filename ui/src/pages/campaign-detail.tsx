@@ -142,8 +142,18 @@ function Tiles({ stats: s }: { stats: CampaignStats }) {
           sub={`${fmtNum(errors)} messages`}
           tone={k?.bounce_error_rate && k.bounce_error_rate > 0.05 ? 'red' : undefined}
         />
-        <Tile testId="kpi-opens" label="Opens" value={`${fmtPct(k?.human_open_rate)} / ${fmtPct(k?.open_rate)}`} sub="human / total (unique)" />
-        <Tile testId="kpi-clicks" label="Clicks" value={`${fmtPct(k?.human_click_rate)} / ${fmtPct(k?.click_rate)}`} sub="human / total (unique)" />
+        <Tile
+          testId="kpi-opens"
+          label="Opens, human"
+          value={fmtPct(k?.human_open_rate)}
+          sub={`total ${fmtPct(k?.open_rate)} with machines · ${fmtNum(k?.opensTotal ?? 0)} opens`}
+        />
+        <Tile
+          testId="kpi-clicks"
+          label="Clicks, human"
+          value={fmtPct(k?.human_click_rate)}
+          sub={`total ${fmtPct(k?.click_rate)} with machines · ${fmtNum(k?.clicksTotal ?? 0)} clicks`}
+        />
       </div>
     </section>
   );

@@ -87,28 +87,39 @@ function toBody(f: Form) {
   };
 }
 
-/** Where each pre-flight item is fixed in the dashboard. */
-function fixLink(item: CheckItem, c: Campaign): { href: string; label: string } | null {
+/** Where each pre-flight item is fixed: another page (href) or a section of this form (target). */
+type FixLink = { label: string; href: string; target?: undefined } | { label: string; target: string; href?: undefined };
+
+function fixLink(item: CheckItem, c: Campaign): FixLink | null {
   switch (item.id) {
     case 'billing':
     case 'company_profile':
       return { href: href('settings', 'profile'), label: 'Open the company profile in Settings' };
     case 'sender':
-      return { href: '#sender-section', label: 'Set the sender below' };
+      // With an address set, what is left is the domain's DKIM key (Settings); else the field.
+      return c.from_email ? { href: href('settings', 'senders'), label: 'Open sender domains in Settings' } : { target: 'sender-section', label: 'Set the sender below' };
     case 'template':
-      return c.template_id ? { href: href('templates', c.template_id), label: 'Open the template' } : { href: '#template-section', label: 'Choose a template below' };
+      return c.template_id ? { href: href('templates', c.template_id), label: 'Open the template' } : { target: 'template-section', label: 'Choose a template below' };
     case 'unsubscribe_link':
     case 'content':
       return c.template_id ? { href: href('templates', c.template_id), label: 'Edit the template' } : null;
     case 'audience':
-      return { href: href('lists'), label: 'Open lists & segments' };
+      return (c.audience.list_ids ?? []).length === 0 ? { target: 'audience-section', label: 'Choose lists below' } : { href: href('lists'), label: 'Open lists & segments' };
     case 'budget':
       return { href: href('settings', 'limits'), label: 'Open limits in Settings' };
     case 'schedule':
-      return { href: '#schedule-section', label: 'Change the schedule below' };
+      return { target: 'schedule-section', label: 'Change the schedule below' };
     default:
       return null;
   }
+}
+
+/** Scroll to a form section and put the keyboard there (a hash link would change the route). */
+function focusSection(id: string) {
+  const el = document.getElementById(id);
+  if (!el) return;
+  el.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  el.querySelector<HTMLElement>('input, select, textarea')?.focus({ preventScroll: true });
 }
 
 export function CampaignEditorPage({ id }: { id: number | null }) {
@@ -234,7 +245,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
       <form className="card form" onSubmit={save} noValidate>
         <fieldset>
           <legend>Campaign</legend>
-          <TextField label="Name" value={form.name} onChange={(v) => set('name', v)} error={fieldError(error, 'name')} required />
+          <TextField label="Campaign name" value={form.name} onChange={(v) => set('name', v)} error={fieldError(error, 'name')} required />
           <div id="template-section">
             <Field label="Template" error={fieldError(error, 'template_id')} hint={<a href={href('templates')}>Manage templates</a>}>
               {(fid, d) => (
@@ -258,7 +269,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
             <TextField label="Reply-to" type="email" value={form.reply_to} onChange={(v) => set('reply_to', v)} error={fieldError(error, 'reply_to')} />
           </div>
         </fieldset>
-        <fieldset>
+        <fieldset id="audience-section">
           <legend>Audience</legend>
           {fieldError(error, 'audience') && (
             <div className="field-error" role="alert">
@@ -356,17 +367,22 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
   );
 }
 
-function CheckPanel({ item, link }: { item: CheckItem; link: { href: string; label: string } | null }) {
+function CheckPanel({ item, link }: { item: CheckItem; link: FixLink | null }) {
   const red = item.status === 'blocking';
   return (
     <div className={`panel ${red ? 'panel-red' : 'panel-yellow'}`} data-testid={`preflight-${item.id}`}>
       <div className="panel-title">
-        <span aria-hidden="true">{red ? '⛔' : '⚠'}</span> <strong>{item.title}</strong> <span className="sr-only">{red ? '(blocking)' : '(warning)'}</span>
+        <span className={`badge ${red ? 'badge-red' : 'badge-yellow'}`}>{red ? 'blocking' : 'warning'}</span> <strong>{item.title}</strong>
       </div>
       <div>{item.detail}</div>
       {item.fix && (
         <div className="panel-fix">
-          {link ? <a href={link.href}>{link.label}</a> : null}
+          {link?.href !== undefined ? <a href={link.href}>{link.label}</a> : null}
+          {link?.target !== undefined ? (
+            <button type="button" className="link-button" onClick={() => focusSection(link.target)}>
+              {link.label}
+            </button>
+          ) : null}
           {link ? ' — ' : ''}
           {item.fix.hint}
           {item.fix.cli && (

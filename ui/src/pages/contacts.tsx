@@ -154,7 +154,7 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
       const path = listId ? `/api/v1/contacts/import?list_id=${listId}` : '/api/v1/contacts/import';
       const job = await api.upload<ImportJob>(path, file, 'text/csv');
       setResult(job);
-      toast(`Imported ${fmtNum(job.imported_rows)} of ${fmtNum(job.total_rows)} rows.`, job.failed_rows ? 'error' : 'ok');
+      toast(`Imported ${fmtNum(job.imported_rows)} of ${fmtNum(job.total_rows)} rows.`, job.failed_rows ? 'warn' : 'ok');
       onImported();
     } catch (err) {
       noteForbidden('contacts:write', err);

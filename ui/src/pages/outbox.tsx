@@ -69,14 +69,18 @@ export function OutboxPage({ id }: { id: number | null }) {
 function CaughtMessage({ id }: { id: number }) {
   const m = useApi(() => api.get<CaughtDetail>(`/api/v1/outbox/${id}`), [id]);
   const [view, setView] = useState<'html' | 'text' | 'headers'>('html');
+  const [images, setImages] = useState(false);
   if (m.error) return <ErrorBox error={m.error} />;
   if (!m.data) return <Loading />;
   const d = m.data;
+  const header = (name: string) => d.headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
   return (
     <article className="card">
       <h2>{d.subject ?? '(no subject)'}</h2>
       <dl className="dl small">
         <dt>From</dt>
+        <dd>{header('from') ?? '–'}</dd>
+        <dt>Return path</dt>
         <dd>{d.mail_from ?? '–'}</dd>
         <dt>To</dt>
         <dd>{d.rcpt_to.join(', ')}</dd>
@@ -90,8 +94,18 @@ function CaughtMessage({ id }: { id: number }) {
           </button>
         ))}
       </div>
+      {view === 'html' && d.html && (
+        <label className="check small">
+          <input type="checkbox" checked={images} onChange={(e) => setImages(e.target.checked)} /> Load remote images (this fetches the open pixel too: it counts as
+          an open)
+        </label>
+      )}
       {view === 'html' &&
-        (d.html ? <iframe title={`Message ${d.id}`} className="mail-frame" sandbox="" srcDoc={d.html} /> : <p className="muted">No HTML part.</p>)}
+        (d.html ? (
+          <iframe key={String(images)} title={`Message ${d.id}`} className="mail-frame" sandbox="" srcDoc={withImagePolicy(d.html, images)} />
+        ) : (
+          <p className="muted">No HTML part.</p>
+        ))}
       {view === 'text' && <pre className="mail-text">{d.text ?? '(no text part)'}</pre>}
       {view === 'headers' && (
         <pre className="mail-text">
@@ -100,4 +114,14 @@ function CaughtMessage({ id }: { id: number }) {
       )}
     </article>
   );
+}
+
+/**
+ * The frame is sandboxed (no scripts, no same-origin); a Content-Security-Policy in front of the
+ * message also keeps remote images out unless asked for, so looking at a message in the outbox
+ * does not fetch its tracking pixel and count as an open.
+ */
+function withImagePolicy(html: string, images: boolean): string {
+  const img = images ? 'img-src * data:' : 'img-src data:';
+  return `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; ${img}">${html}`;
 }
