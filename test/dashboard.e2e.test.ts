@@ -272,4 +272,30 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await shot('09-contacts-1m');
     console.log(`dashboard: API list ${apiListMs} ms, list + summaries ${apiMs} ms; campaigns page with 10,000 campaigns ${samples.join(' / ')} ms; contacts page with 1,000,000 contacts ${contactsMs} ms`);
   }, 180_000);
+
+  it('shows what a role may not do as disabled, with the reason the server gave', async () => {
+    const { key } = await apiCall('POST', '/api/v1/api-keys', { name: 'reporting', role: 'analyst' });
+    // A fresh browser context: its own sessionStorage, so a new sign-in.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const analyst = await context.newPage();
+    try {
+      await analyst.goto(base);
+      await analyst.getByRole('tab', { name: 'Use an API key' }).click();
+      await analyst.getByLabel('API key').fill(key);
+      await analyst.getByRole('button', { name: 'Sign in' }).click();
+      await analyst.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lists & segments', exact: true }).click();
+      await analyst.getByLabel('New list name').fill('Not allowed');
+      const create = analyst.getByRole('button', { name: 'Create list' });
+      await create.click();
+      // The 403 names the permission and the roles that hold it; the button stays disabled with it.
+      await analyst.getByText(/this needs the permission lists:write, held by the roles owner, admin, editor/).first().waitFor();
+      expect(await create.isDisabled()).toBe(true);
+      const describedBy = await create.getAttribute('aria-describedby');
+      expect(await analyst.locator(`[id="${describedBy}"]`).textContent()).toMatch(/lists:write/);
+      expect((await apiCall('GET', '/api/v1/lists')).items.map((l: { name: string }) => l.name)).not.toContain('Not allowed');
+      await analyst.screenshot({ path: path.join(SHOTS, '10-analyst-forbidden.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

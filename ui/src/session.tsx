@@ -63,7 +63,11 @@ export function SessionProvider(props: { me: Me; onSignOut: () => void; toasts: 
     [me, forbidden],
   );
   const noteForbidden = useCallback((permission: string, err: unknown) => {
-    if (err instanceof ApiError && err.status === 403) setForbidden((f) => ({ ...f, [permission]: err.message }));
+    if (!(err instanceof ApiError) || err.status !== 403) return;
+    // The server names the permission it wanted; the caller's guess is the fallback.
+    const named = (err.details as { permission?: unknown } | undefined)?.permission;
+    const key = typeof named === 'string' ? named : permission;
+    setForbidden((f) => ({ ...f, [key]: err.message }));
   }, []);
   const value = useMemo(() => ({ me, can, noteForbidden, toast: toasts.push, signOut: onSignOut }), [me, can, noteForbidden, toasts.push, onSignOut]);
   return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;

@@ -13,10 +13,14 @@ export function fieldError(err: unknown, field: string): string | null {
   return err instanceof ApiError && err.field !== null && (err.field === field || err.field.startsWith(`${field}.`) || err.field.startsWith(`${field}[`)) ? err.message : null;
 }
 
-/** The error that belongs to no field of the form (shown at its top). */
+/**
+ * The error that belongs to no field of the form (shown at its top). A 403 that names its
+ * permission is left out: the ActionButton that was pressed shows it as its disabled reason.
+ */
 export function formError(err: unknown, fields: string[]): string | null {
   if (!err) return null;
   if (err instanceof ApiError && err.field && fields.some((f) => fieldError(err, f))) return null;
+  if (err instanceof ApiError && err.status === 403 && typeof (err.details as { permission?: unknown } | undefined)?.permission === 'string') return null;
   return errorMessage(err);
 }
 

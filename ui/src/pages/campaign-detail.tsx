@@ -11,6 +11,7 @@ import { useSession } from '../session.tsx';
 import type { Campaign, CampaignStats } from '../types.ts';
 
 const LIVE = new Set(['sending', 'scheduled', 'active']);
+const DONE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', approve: 'approved', reject: 'sent back to draft', withdraw: 'back to draft' } as const;
 const EDITABLE = new Set(['draft', 'scheduled']);
 
 interface Diagnosis {
@@ -63,12 +64,18 @@ export function CampaignDetailPage({ id }: { id: number }) {
 function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: () => void }) {
   const { toast, noteForbidden } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
-  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+  const act = async (action: 'pause' | 'resume' | 'cancel' | 'approve' | 'reject' | 'withdraw') => {
     if (action === 'cancel' && !confirm(`Cancel "${c.name}"? Messages not sent yet will not be sent.`)) return;
+    let body: unknown;
+    if (action === 'reject') {
+      const comment = prompt('Why is the launch rejected? (the author sees this)');
+      if (!comment) return;
+      body = { comment };
+    }
     setBusy(action);
     try {
-      await api.post(`/api/v1/campaigns/${c.id}/${action}`);
-      toast(`Campaign ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}.`);
+      await api.post(`/api/v1/campaigns/${c.id}/${action}`, body);
+      toast(`Campaign ${DONE[action]}.`);
       onChanged();
     } catch (err) {
       noteForbidden('deliveries:start', err);
@@ -80,6 +87,19 @@ function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: (
   const running = ['sending', 'scheduled', 'active'].includes(c.status);
   return (
     <>
+      {c.status === 'awaiting_approval' && (
+        <>
+          <ActionButton permission="deliveries:start" kind="primary" onClick={() => act('approve')} busy={busy === 'approve'}>
+            Approve launch
+          </ActionButton>
+          <ActionButton permission="deliveries:start" onClick={() => act('reject')} busy={busy === 'reject'}>
+            Reject
+          </ActionButton>
+          <ActionButton permission="campaigns:read" onClick={() => act('withdraw')} busy={busy === 'withdraw'}>
+            Withdraw request
+          </ActionButton>
+        </>
+      )}
       {EDITABLE.has(c.status) && (
         <ActionButton permission="campaigns:write" onClick={() => navigate(href('campaigns', c.id, 'edit'))} kind={c.status === 'draft' ? 'primary' : 'secondary'}>
           {c.status === 'draft' ? 'Edit & launch' : 'Edit'}
@@ -95,7 +115,7 @@ function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: (
           Resume
         </ActionButton>
       )}
-      {(running || c.status === 'paused' || c.status === 'awaiting_approval') && (
+      {(running || c.status === 'paused') && (
         <ActionButton permission="deliveries:start" onClick={() => act('cancel')} busy={busy === 'cancel'} kind="danger">
           Cancel
         </ActionButton>

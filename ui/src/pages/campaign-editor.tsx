@@ -2,7 +2,7 @@
 // policy, then the pre-flight checklist as red (blocking) and yellow (warning) panels that say
 // what is missing and link to where it is fixed (F3.2), and the launch button.
 import { type FormEvent, useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -133,6 +133,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [launching, setLaunching] = useState(false);
+  const [launchError, setLaunchError] = useState<unknown>(null);
   const [when, setWhen] = useState<'now' | 'at'>('now');
   const [at, setAt] = useState('');
 
@@ -176,16 +177,25 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
     if (!id) return;
     setLaunching(true);
     setError(null);
+    setLaunchError(null);
     try {
       const saved = await save();
       if (!saved) return;
       const body = when === 'at' && at ? { at: new Date(at).toISOString() } : {};
-      const c = await api.post<Campaign>(`/api/v1/campaigns/${id}/send`, body);
+      // /launch follows the account's approval rule (a request when approval is required);
+      // a Herald without approvals only has /send.
+      let c: Campaign;
+      try {
+        c = await api.post<Campaign>(`/api/v1/campaigns/${id}/launch`, body);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404 && err.message.startsWith('no route'))) throw err;
+        c = await api.post<Campaign>(`/api/v1/campaigns/${id}/send`, body);
+      }
       toast(c.status === 'scheduled' ? 'Campaign scheduled.' : c.status === 'awaiting_approval' ? 'Sent for approval.' : 'Campaign launched.');
       navigate(href('campaigns', id));
     } catch (err) {
-      noteForbidden('deliveries:start', err);
-      setError(err);
+      // Shown beside the launch button: a refusal to launch (403, blocking pre-flight, state).
+      setLaunchError(err);
       preflight.reload();
     } finally {
       setLaunching(false);
@@ -351,7 +361,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
           </ActionButton>
           {c && (
             <ActionButton
-              permission="deliveries:start"
+              permission="campaigns:write"
               kind="primary"
               onClick={launch}
               busy={launching}
@@ -361,6 +371,11 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
               {when === 'at' ? 'Schedule' : 'Launch'}
             </ActionButton>
           )}
+          {launchError ? (
+            <p className="field-error" role="alert">
+              {errorMessage(launchError)}
+            </p>
+          ) : null}
         </div>
       </form>
     </>

@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -92,11 +92,14 @@ export function ListsPage() {
         )}
         <form className="inline-form" onSubmit={create} noValidate>
           <TextField label="New list name" value={name} onChange={setName} error={fieldError(error, 'name')} />
-          <label htmlFor="new-list-optin">Opt-in</label>
-          <select id="new-list-optin" value={optIn} onChange={(e) => setOptIn(e.target.value)}>
-            <option value="single">single</option>
-            <option value="double">double (confirmation mail)</option>
-          </select>
+          <Field label="Opt-in">
+            {(fid) => (
+              <select id={fid} value={optIn} onChange={(e) => setOptIn(e.target.value)}>
+                <option value="single">single</option>
+                <option value="double">double (confirmation mail)</option>
+              </select>
+            )}
+          </Field>
           <ActionButton permission="lists:write" type="submit" onClick={() => undefined}>
             Create list
           </ActionButton>

@@ -12,9 +12,9 @@ interface Notification {
   title: string;
   body: string;
   created_at: string;
+  read?: boolean;
   read_at: string | null;
-  subject_type?: string | null;
-  subject_id?: number | null;
+  subject?: { type: string; id: number } | null;
 }
 
 export function NotificationsPage() {
@@ -36,9 +36,23 @@ export function NotificationsPage() {
       toast(errorMessage(err), 'error');
     }
   };
+  const readAll = async () => {
+    try {
+      await api.post('/api/v1/notifications/read-all');
+      list.reload();
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+    }
+  };
   return (
     <>
-      <PageHeader title="Notifications" />
+      <PageHeader title="Notifications">
+        {list.data?.items.some((n) => !(n.read || n.read_at)) && (
+          <button type="button" className="btn btn-secondary" onClick={readAll}>
+            Mark all read
+          </button>
+        )}
+      </PageHeader>
       <ErrorBox error={list.error} />
       {list.loading && !list.data ? (
         <Loading />
@@ -49,19 +63,19 @@ export function NotificationsPage() {
       ) : (
         <ul className="notification-list">
           {list.data?.items.map((n) => (
-            <li key={n.id} className={`panel ${n.severity === 'error' || n.severity === 'critical' ? 'panel-red' : n.severity === 'warning' ? 'panel-yellow' : ''} ${n.read_at ? 'is-read' : ''}`}>
+            <li key={n.id} className={`panel ${n.severity === 'error' ? 'panel-red' : n.severity === 'warning' ? 'panel-yellow' : ''} ${n.read || n.read_at ? 'is-read' : ''}`}>
               <div className="panel-title">
                 <strong>{n.title}</strong> <span className="muted small">{fmtDate(n.created_at)}</span>
-                {n.subject_type === 'campaign' && n.subject_id ? (
+                {n.subject?.type === 'campaign' ? (
                   <>
                     {' '}
-                    · <a href={`#/campaigns/${n.subject_id}`}>open the campaign</a>
+                    · <a href={`#/campaigns/${n.subject.id}`}>open the campaign</a>
                   </>
                 ) : null}
               </div>
               <div>{n.body}</div>
               <div className="row-actions">
-                {!n.read_at && (
+                {!(n.read || n.read_at) && (
                   <button type="button" className="btn btn-secondary btn-small" onClick={() => act(n, 'read')}>
                     Mark read
                   </button>

@@ -270,7 +270,24 @@ interface UserRow {
 }
 
 function UsersTab() {
-  const { me } = useSession();
+  const { me, toast, noteForbidden } = useSession();
+  const [nu, setNu] = useState({ email: '', name: '', role: 'editor' });
+  const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api.post<{ user?: UserRow; email?: string; password?: string }>('/api/v1/users', { email: nu.email.trim(), name: nu.name.trim() || null, role: nu.role });
+      setCreated({ email: r.user?.email ?? r.email ?? nu.email, password: r.password });
+      toast(`User ${nu.email} added.`);
+      setNu({ email: '', name: '', role: 'editor' });
+      users.reload();
+    } catch (err) {
+      noteForbidden('users:manage', err);
+      setError(err);
+    }
+  };
   const users = useApi(async () => {
     try {
       return await api.get<{ items: UserRow[] }>('/api/v1/users');
@@ -309,6 +326,33 @@ function UsersTab() {
             ))}
           </tbody>
         </table>
+      )}
+      {users.data && (
+        <form className="form" onSubmit={add} noValidate aria-labelledby="add-user-title">
+          <h3 id="add-user-title">Add a user</h3>
+          <div className="grid-3">
+            <TextField label="Email" type="email" value={nu.email} onChange={(v) => setNu({ ...nu, email: v })} error={fieldError(error, 'email')} />
+            <TextField label="Name" value={nu.name} onChange={(v) => setNu({ ...nu, name: v })} error={fieldError(error, 'name')} />
+            <Field label="Role" error={fieldError(error, 'role')}>
+              {(fid, d) => (
+                <select id={fid} aria-describedby={d} value={nu.role} onChange={(e) => setNu({ ...nu, role: e.target.value })}>
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+          {formError(error, ['email', 'name', 'role']) && <p className="field-error">{formError(error, ['email', 'name', 'role'])}</p>}
+          <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
+            Add user
+          </ActionButton>
+          {created?.password && (
+            <div className="panel panel-green" role="status">
+              {created.email} can sign in with the password (shown once): <code>{created.password}</code>
+            </div>
+          )}
+        </form>
       )}
       {me.permissions && (
         <details>
