@@ -44,7 +44,17 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     return json;
   };
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** Every form control on the page has a name a screen reader can say (a label or aria-label). */
+  const unlabelled = (p: Page) =>
+    p.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
+        .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+  const shot = async (name: string) => {
+    expect(await unlabelled(page), `form controls without a label on ${name}`).toEqual([]);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
 
   beforeAll(async () => {
     // The UI is built once when ui/dist is missing or older than ui/src (the same script npm start runs).
@@ -106,6 +116,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByLabel('New list name').fill('Newsletter');
     await page.getByRole('button', { name: 'Create list' }).click();
     await page.getByTestId('lists-table').getByText('Newsletter').waitFor();
+    await shot('02a-lists');
 
     // Contacts from a CSV file, one bad row reported by line.
     await nav('Contacts');
@@ -201,6 +212,26 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     const frame = page.frameLocator('iframe[title^="Message"]');
     await frame.getByText('our spring collection is out').waitFor();
     await shot('07-outbox');
+
+    // The template: its editor, lint check and a preview rendered for one contact.
+    await nav('Templates');
+    await page.getByRole('link', { name: /Spring news/ }).click();
+    await page.getByRole('button', { name: 'Check (lint)' }).click();
+    await page.getByText('No lint warnings.').waitFor();
+    await page.getByLabel('For contact (email or id; empty: a sample contact)').fill('cleo@example.com');
+    await page.getByRole('button', { name: 'Render' }).click();
+    await page.getByText('Spring is here, Cleo').waitFor();
+    await page.frameLocator('iframe[title="Template preview"]').getByText('Hello Cleo').waitFor();
+    // Headless Chromium paints a frame below the fold only once it has been in view.
+    await page.locator('iframe[title="Template preview"]').scrollIntoViewIfNeeded();
+    await shot('07a-template-preview');
+
+    // Keyboard only: from the navigation to the notifications page and the settings tabs.
+    await nav('Settings');
+    await page.getByRole('link', { name: 'Limits & quiet hours' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Quiet from').waitFor();
+    await shot('07b-settings-limits');
     // Looking at the message did not fetch its pixel (remote images stay blocked): still one open.
     const stats = await apiCall('GET', '/api/v1/campaigns/1/stats');
     expect(stats.kpis.opensTotal).toBe(1);

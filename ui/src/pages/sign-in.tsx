@@ -82,7 +82,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             value={key}
             onChange={setKey}
             error={fieldError(error, 'key')}
-            hint="For admins and automation: a key made with `herald keys create` or in Settings → API keys."
+            hint="For admins and automation: the key Herald printed at its first start, or one made in Settings → API keys."
           />
         )}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
