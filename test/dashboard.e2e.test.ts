@@ -5,7 +5,7 @@
 // launches, and watches the KPI tiles move as the worker sends and a recipient opens. Screenshots
 // go to test/screenshots/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -33,7 +33,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
   let dataDir: string;
   const consoleErrors: string[] = [];
 
-  const apiCall = async (method: string, url: string, body?: unknown) => {
+  const apiCall = async (method: string, url: string, body?: unknown): Promise<any> => {
     const res = await fetch(base + url, {
       method,
       headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -45,12 +45,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
   };
   const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   /** Every form control on the page has a name a screen reader can say (a label or aria-label). */
-  const unlabelled = (p: Page) =>
-    p.evaluate(() =>
-      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
-        .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-        .map((el) => el.outerHTML.slice(0, 120)),
-    );
+  // (A string, not a function: this file is type-checked without the DOM library.)
+  const unlabelled = (p: Page): Promise<string[]> =>
+    p.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.outerHTML.slice(0, 120))`);
   const shot = async (name: string) => {
     expect(await unlabelled(page), `form controls without a label on ${name}`).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -133,6 +132,17 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(await result.textContent()).toMatch(/3 imported, 1 rejected of 4 rows/);
     await page.getByTestId('contacts-table').getByText('cleo@example.com').waitFor();
     await shot('02-contacts-imported');
+
+    // The list now counts them, and exports them as CSV.
+    await nav('Lists & segments');
+    const listRow = page.getByTestId('lists-table').getByRole('row', { name: /Newsletter/ });
+    await expect.poll(async () => listRow.textContent(), { timeout: 20_000 }).toMatch(/single\s*3\s*0\s*0\s*3/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Newsletter as CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('list-1.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('id,email,phone,first_name,last_name');
+    expect(csv).toContain('cleo@example.com');
+    expect(csv.trim().split('\r\n')).toHaveLength(4);
 
     // A campaign: the editor, then the pre-flight check names the missing company profile in red.
     await nav('Campaigns');

@@ -7,6 +7,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
+import { listExportRoutes } from './routes/list-export.ts';
 import { listRoutes } from './routes/lists.ts';
 import { outboxRoutes } from './routes/outbox.ts';
 import { policyRoutes } from './routes/policy.ts';
@@ -22,6 +23,7 @@ export function buildRouteTable(): RouteDef[] {
     ...policyRoutes,
     ...contactRoutes,
     ...listRoutes,
+    ...listExportRoutes,
     ...segmentRoutes,
     ...consentRoutes,
     ...importRoutes,

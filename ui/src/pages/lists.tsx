@@ -71,6 +71,7 @@ export function ListsPage() {
                 <th scope="col" className="num">
                   Total
                 </th>
+                <th scope="col">Export</th>
               </tr>
             </thead>
             <tbody>
@@ -85,6 +86,16 @@ export function ListsPage() {
                   <td className="num">{fmtNum(l.counts.unconfirmed)}</td>
                   <td className="num">{fmtNum(l.counts.unsubscribed)}</td>
                   <td className="num">{fmtNum(l.counts.total)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-secondary btn-small"
+                      aria-label={`Export ${l.name} as CSV`}
+                      onClick={() => api.download(`/api/v1/lists/${l.id}/export.csv`, `list-${l.id}.csv`).catch((err) => toast(errorMessage(err), 'error'))}
+                    >
+                      CSV
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -155,7 +166,7 @@ function SegmentRow({ segment: s }: { segment: SegmentView }) {
       </td>
       <td className="num">{count.data ? `${fmtNum(count.data.count)} of ${fmtNum(count.data.of)}` : count.error ? errorMessage(count.error) : '…'}</td>
       <td>
-        <button type="button" className="btn btn-secondary btn-small" onClick={download}>
+        <button type="button" className="btn btn-secondary btn-small" onClick={download} aria-label={`Export ${s.name} as CSV`}>
           CSV
         </button>
       </td>
