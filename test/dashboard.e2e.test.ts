@@ -223,6 +223,15 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await frame.getByText('our spring collection is out').waitFor();
     await shot('07-outbox');
 
+    // Ana's profile: subscriptions and the history of the message and her open.
+    await nav('Contacts');
+    await page.getByRole('link', { name: 'ana@example.com' }).click();
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByRole('link', { name: 'Spring launch' }).first().waitFor();
+    expect(await history.textContent()).toMatch(/opened/);
+    expect(await page.getByRole('region', { name: 'Subscriptions' }).textContent()).toMatch(/Newsletter\s*subscribed/);
+    await shot('07c-contact-profile');
+
     // The template: its editor, lint check and a preview rendered for one contact.
     await nav('Templates');
     await page.getByRole('link', { name: /Spring news/ }).click();

@@ -161,6 +161,13 @@ const STATUS_TONE: Record<string, string> = {
   sent: 'green',
   cancelled: 'grey',
   failed: 'red',
+  subscribed: 'green',
+  unconfirmed: 'yellow',
+  unsubscribed: 'grey',
+  deferred: 'yellow',
+  skipped: 'grey',
+  uncertain: 'yellow',
+  queued: 'blue',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -221,7 +221,7 @@ function ContactProfile({ id }: { id: number }) {
   return (
     <>
       <PageHeader title={c.email ?? c.phone ?? `Contact #${c.id}`} back={{ href: href('contacts'), label: 'Contacts' }} />
-      <div className="grid-2">
+      <div className="grid-2 section-gap">
         <section className="card" aria-labelledby="profile-title">
           <h2 id="profile-title">Profile</h2>
           <dl className="dl">
