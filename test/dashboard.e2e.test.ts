@@ -123,26 +123,26 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByLabel('CSV file').setInputFiles({
       name: 'contacts.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('email,first_name\nana@example.com,Ana\nben@example.com,Ben\ncleo@example.com,Cleo\nnot-an-address,Bad\n'),
+      buffer: Buffer.from('email,first_name\nana@example.com,Ana\nben@example.com,Ben\ncleo@example.com,Cleo\ndora@shop.invalid,Dora\nnot-an-address,Bad\n'),
     });
     await page.getByLabel('Subscribe them to').selectOption({ label: 'Newsletter' });
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const result = page.getByTestId('import-result');
     await result.waitFor();
-    expect(await result.textContent()).toMatch(/3 imported, 1 rejected of 4 rows/);
+    expect(await result.textContent()).toMatch(/4 imported, 1 rejected of 5 rows/);
     await page.getByTestId('contacts-table').getByText('cleo@example.com').waitFor();
     await shot('02-contacts-imported');
 
     // The list now counts them, and exports them as CSV.
     await nav('Lists & segments');
     const listRow = page.getByTestId('lists-table').getByRole('row', { name: /Newsletter/ });
-    await expect.poll(async () => listRow.textContent(), { timeout: 20_000 }).toMatch(/single\s*3\s*0\s*0\s*3/);
+    await expect.poll(async () => listRow.textContent(), { timeout: 20_000 }).toMatch(/single\s*4\s*0\s*0\s*4/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Newsletter as CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('list-1.csv');
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('id,email,phone,first_name,last_name');
     expect(csv).toContain('cleo@example.com');
-    expect(csv.trim().split('\r\n')).toHaveLength(4);
+    expect(csv.trim().split('\r\n')).toHaveLength(5);
 
     // A campaign: the editor, then the pre-flight check names the missing company profile in red.
     await nav('Campaigns');
@@ -202,6 +202,15 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
         { timeout: 15_000, interval: 1000 },
       )
       .toBe('33.3 %');
+
+    // Dora's address can never receive mail: the errors breakdown names the reason and its
+    // meaning, and "Show" lists her in the recipients.
+    const errors = page.getByRole('region', { name: /With errors/ });
+    expect(await errors.textContent()).toMatch(/invalid_address.*skipped.*1.*can never receive mail/);
+    await errors.getByRole('button', { name: /Show the 1 recipients with invalid_address/ }).click();
+    const ledger = page.getByTestId('ledger');
+    await expect.poll(async () => ledger.locator('tbody tr').count(), { timeout: 5000 }).toBe(1);
+    expect(await ledger.textContent()).toMatch(/dora@shop\.invalid.*skipped.*invalid_address/);
     expect(await page.getByTestId('kpi-opens').textContent()).toMatch(/total 33\.3 % with machines · 1 opens/);
 
     // "Why?" for one contact, answered from the ledger.
@@ -213,7 +222,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     // The list shows the campaign with its progress and KPIs from the batch call.
     await nav('Campaigns');
     const row = page.getByTestId('campaigns-table').getByRole('row', { name: /Spring launch/ });
-    await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toMatch(/3 \/ 3.*100\.0 %.*33\.3 %/);
+    await expect.poll(async () => row.textContent(), { timeout: 10_000 }).toMatch(/3 \/ 4.*100\.0 %.*33\.3 %/);
     await shot('06-campaigns-list');
 
     // The outbox renders the caught message in a sandboxed frame.

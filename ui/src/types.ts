@@ -78,6 +78,7 @@ export interface CampaignStats {
   projected_finish_at: string | null;
   kpis: Kpis | null;
   hourly: HourlyActivity[];
+  links: Array<{ url: string; clicks: number; clicks_human: number; unique_clickers: number; unique_human_clickers: number }>;
 }
 
 export interface CampaignSummary {

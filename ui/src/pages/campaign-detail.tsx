@@ -22,6 +22,7 @@ interface Diagnosis {
 
 export function CampaignDetailPage({ id }: { id: number }) {
   const campaign = useApi(() => api.get<Campaign>(`/api/v1/campaigns/${id}`), [id]);
+  const [ledgerFilter, setLedgerFilter] = useState<LedgerFilter>({ status: '', reason: '' });
   const live = campaign.data ? LIVE.has(campaign.data.status) : false;
   const stats = useApi(() => api.get<CampaignStats>(`/api/v1/campaigns/${id}/stats`), [id], { refreshMs: live ? 3000 : null });
   // The campaign's own status moves too (sending → completed): re-read it with the stats.
@@ -54,9 +55,19 @@ export function CampaignDetailPage({ id }: { id: number }) {
           </div>
         </section>
       )}
-      {s && <Errors stats={s} />}
+      {s && (
+        <Errors
+          stats={s}
+          onShow={(f) => {
+            setLedgerFilter(f);
+            document.getElementById('ledger-title')?.scrollIntoView({ behavior: 'smooth' });
+          }}
+        />
+      )}
+      {s && s.links.length > 0 && <Links links={s.links} />}
       <Funnel id={id} status={c.status} />
       <WhyLookup id={id} />
+      {s?.delivery && <Ledger id={id} filter={ledgerFilter} onFilter={setLedgerFilter} live={live} />}
     </>
   );
 }
@@ -179,7 +190,7 @@ function Tiles({ stats: s }: { stats: CampaignStats }) {
   );
 }
 
-function Errors({ stats: s }: { stats: CampaignStats }) {
+function Errors({ stats: s, onShow }: { stats: CampaignStats; onShow: (f: LedgerFilter) => void }) {
   const rows = s.by_reason.filter((r) => r.status !== 'sent');
   return (
     <section className="card" aria-labelledby="errors-title">
@@ -196,6 +207,9 @@ function Errors({ stats: s }: { stats: CampaignStats }) {
                 Messages
               </th>
               <th scope="col">What it means</th>
+              <th scope="col">
+                <span className="sr-only">Recipients</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -209,6 +223,11 @@ function Errors({ stats: s }: { stats: CampaignStats }) {
                 </td>
                 <td className="num">{fmtNum(r.count)}</td>
                 <td>{r.meaning}</td>
+                <td>
+                  <button type="button" className="btn btn-secondary btn-small" onClick={() => onShow({ status: r.status, reason: r.reason })} aria-label={`Show the ${r.count} recipients with ${r.reason}`}>
+                    Show
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -318,6 +337,146 @@ function WhyLookup({ id }: { id: number }) {
           </dl>
         </div>
       )}
+    </section>
+  );
+}
+
+interface LedgerFilter {
+  status: string;
+  reason: string;
+}
+
+interface LedgerRow {
+  id: number;
+  contact_id: number | null;
+  contact_email: string | null;
+  address: string | null;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  response: string | null;
+  possible_duplicate: boolean;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'failed', 'skipped', 'cancelled', 'uncertain'];
+
+/** The ledger: every recipient with status, reason and the server's reply, filterable, paged by id. */
+function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void; live: boolean }) {
+  const { id, filter, onFilter } = props;
+  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
+  const after = cursors[cursors.length - 1];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the first page
+  useEffect(() => setCursors([undefined]), [filter.status, filter.reason]);
+  const page = useApi(
+    () => api.get<{ items: LedgerRow[]; next_after: number | null }>(`/api/v1/campaigns/${id}/messages`, { limit: 25, after, status: filter.status, reason: filter.reason }),
+    [id, after, filter.status, filter.reason],
+    { refreshMs: props.live ? 5000 : null },
+  );
+  const { toast } = useSession();
+  return (
+    <section className="card" aria-labelledby="ledger-title">
+      <h2 id="ledger-title">Recipients</h2>
+      <div className="toolbar">
+        <label htmlFor="ledger-status">Status</label>
+        <select id="ledger-status" value={filter.status} onChange={(e) => onFilter({ status: e.target.value, reason: '' })}>
+          <option value="">all</option>
+          {MESSAGE_STATUSES.map((st) => (
+            <option key={st}>{st}</option>
+          ))}
+        </select>
+        {filter.reason && (
+          <span className="chip">
+            reason <code>{filter.reason}</code>{' '}
+            <button type="button" className="link-button" onClick={() => onFilter({ ...filter, reason: '' })} aria-label="Clear the reason filter">
+              ×
+            </button>
+          </span>
+        )}
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          onClick={() => api.download(`/api/v1/campaigns/${id}/audience.csv`, `campaign-${id}-audience.csv`).catch((err) => toast(errorMessage(err), 'error'))}
+        >
+          Export the audience as CSV
+        </button>
+      </div>
+      <ErrorBox error={page.error} />
+      {page.data && page.data.items.length === 0 && <p className="muted">No recipients {filter.status || filter.reason ? 'match this filter' : 'yet'}.</p>}
+      {page.data && page.data.items.length > 0 && (
+        <table className="table table-compact" data-testid="ledger">
+          <thead>
+            <tr>
+              <th scope="col">Recipient</th>
+              <th scope="col">Status</th>
+              <th scope="col">Reason / server reply</th>
+              <th scope="col" className="num">
+                Attempts
+              </th>
+              <th scope="col">Sent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.items.map((m) => (
+              <tr key={m.id}>
+                <td>{m.contact_id ? <a href={href('contacts', m.contact_id)}>{m.address ?? m.contact_email ?? `#${m.contact_id}`}</a> : (m.address ?? '–')}</td>
+                <td>
+                  <StatusBadge status={m.status} />
+                  {m.possible_duplicate && <span className="badge badge-yellow">possible duplicate</span>}
+                </td>
+                <td className="small">
+                  {m.reason && <code>{m.reason}</code>} {m.response}
+                </td>
+                <td className="num">{m.attempts}</td>
+                <td className="small">{fmtDate(m.sent_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label="Recipient pages">
+        <button type="button" className="btn btn-secondary btn-small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          ← Previous
+        </button>
+        <button type="button" className="btn btn-secondary btn-small" disabled={!page.data?.next_after} onClick={() => setCursors((c) => [...c, page.data?.next_after ?? undefined])}>
+          Next →
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function Links({ links }: { links: CampaignStats['links'] }) {
+  return (
+    <section className="card" aria-labelledby="links-title">
+      <h2 id="links-title">Clicks per link</h2>
+      <table className="table table-compact">
+        <thead>
+          <tr>
+            <th scope="col">Link</th>
+            <th scope="col" className="num">
+              Clicks (human)
+            </th>
+            <th scope="col" className="num">
+              Unique clickers (human)
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {links.map((l) => (
+            <tr key={l.url}>
+              <td className="wrap small">{l.url}</td>
+              <td className="num">
+                {fmtNum(l.clicks)} ({fmtNum(l.clicks_human)})
+              </td>
+              <td className="num">
+                {fmtNum(l.unique_clickers)} ({fmtNum(l.unique_human_clickers)})
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
