@@ -144,6 +144,29 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(csv).toContain('cleo@example.com');
     expect(csv.trim().split('\r\n')).toHaveLength(5);
 
+    // A segment, counted live while it is built; a bad condition is named on its row.
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByLabel('Segment name').fill('Ana and Ben');
+    const first = page.getByRole('group', { name: 'Condition 1' });
+    await first.getByLabel('Field').selectOption('first_name');
+    await first.getByLabel('Operator').selectOption('in');
+    await first.getByLabel('Value').fill('Ana, Ben');
+    await expect.poll(async () => page.getByTestId('segment-count').textContent(), { timeout: 5000 }).toBe('2 of 4 contacts match');
+    await page.getByRole('button', { name: 'Add a condition' }).click();
+    const second = page.getByRole('group', { name: 'Condition 2' });
+    await second.getByLabel('Kind').selectOption('attribute');
+    await second.getByLabel('Attribute name').fill('bad key!');
+    await second.getByLabel('Operator').selectOption('exists');
+    await second.getByRole('alert').waitFor();
+    expect(await second.getByRole('alert').textContent()).toMatch(/attribute/);
+    await shot('02b-segment-editor');
+    await second.getByRole('button', { name: 'Remove condition 2' }).click();
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByText('Segment "Ana and Ben" saved.').waitFor();
+    await page.getByRole('link', { name: 'Lists & segments' }).first().click();
+    const segmentRow = page.getByRole('row', { name: /Ana and Ben/ });
+    await expect.poll(async () => segmentRow.textContent(), { timeout: 5000 }).toMatch(/2 of 4/);
+
     // A campaign: the editor, then the pre-flight check names the missing company profile in red.
     await nav('Campaigns');
     await page.getByRole('button', { name: 'New campaign' }).click();
@@ -264,9 +287,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     const stats = await apiCall('GET', '/api/v1/campaigns/1/stats');
     expect(stats.kpis.opensTotal).toBe(1);
 
-    // Expected: the 401 of the wrong key tried first, 404s of APIs this server may not have (the
-    // bell), and the outbox frame's policy blocking the open pixel.
-    const unexpected = consoleErrors.filter((e) => !/Failed to load resource.*40[134]/.test(e) && !/Loading the image '[^']*\/o\/[^']*' violates/.test(e));
+    // Expected: answers the app turns into messages (the wrong key's 401, the bad segment
+    // condition's 422, 404s of APIs this server may not have such as the bell), and the outbox
+    // frame's policy blocking the open pixel. Anything else (a script error) fails the test.
+    const unexpected = consoleErrors.filter((e) => !/Failed to load resource.*the server responded with a status of 4\d\d/.test(e) && !/Loading the image '[^']*\/o\/[^']*' violates/.test(e));
     expect(unexpected).toEqual([]);
   }, 120_000);
 

@@ -10,6 +10,7 @@ import { ContactsPage } from './pages/contacts.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
 import { OutboxPage } from './pages/outbox.tsx';
+import { SegmentEditorPage } from './pages/segment-editor.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
@@ -140,6 +141,7 @@ function Page({ route }: { route: Route }) {
     case 'contacts':
       return <ContactsPage id={a ? Number(a) : null} query={route.query} />;
     case 'lists':
+      if (a === 'segments') return <SegmentEditorPage key={b ?? 'new'} id={b && b !== 'new' ? Number(b) : null} />;
       return <ListsPage />;
     case 'templates':
       return <TemplatesPage id={a ? Number(a) : null} />;

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
-import { href } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
 
@@ -118,9 +118,14 @@ export function ListsPage() {
         {formError(error, ['name']) && <p className="field-error">{formError(error, ['name'])}</p>}
       </section>
       <section className="card" aria-labelledby="segments-title">
-        <h2 id="segments-title">Segments</h2>
+        <div className="section-head">
+          <h2 id="segments-title">Segments</h2>
+          <ActionButton permission="contacts:write" onClick={() => navigate(href('lists', 'segments', 'new'))}>
+            New segment
+          </ActionButton>
+        </div>
         <ErrorBox error={segments.error} />
-        {segments.data && segments.data.items.length === 0 && <p className="muted">No segments yet (create them with the API or `herald segments create`).</p>}
+        {segments.data && segments.data.items.length === 0 && <p className="muted">No segments yet.</p>}
         {segments.data && segments.data.items.length > 0 && (
           <table className="table">
             <thead>
@@ -158,7 +163,7 @@ function SegmentRow({ segment: s }: { segment: SegmentView }) {
   return (
     <tr>
       <td>
-        {s.name}
+        <a href={href('lists', 'segments', s.id)}>{s.name}</a>
         {s.description && <div className="muted small">{s.description}</div>}
       </td>
       <td>
