@@ -5,6 +5,8 @@
 // launches, and watches the KPI tiles move as the worker sends and a recipient opens. Screenshots
 // go to test/screenshots/.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +74,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       HERALD_BOOTSTRAP_API_KEY: KEY,
       HERALD_LOG_LEVEL: 'warn',
       HERALD_WORKER_POLL_MS: '100',
+      HERALD_WEBHOOKS_ALLOW_HTTP: '1',
     });
     herald = await startHerald(config, { http: true, worker: true, catcher: true, inbound: false });
     base = herald.url!;
@@ -283,6 +286,33 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByLabel('Quiet from').waitFor();
     await shot('07b-settings-limits');
+
+    // A webhook to a receiver on loopback, and its test event, from the Webhooks tab.
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/herald`;
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByLabel('Endpoint URL').fill(hookUrl);
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      await page.getByRole('cell', { name: hookUrl }).waitFor();
+      await page.getByRole('button', { name: 'Send a test' }).click();
+      await page.getByText(/Test event delivered: .* answered 200/).waitFor();
+      expect(received.length).toBe(1);
+      await shot('07d-settings-webhooks');
+    } finally {
+      receiver.close();
+    }
     // Looking at the message did not fetch its pixel (remote images stay blocked): still one open.
     const stats = await apiCall('GET', '/api/v1/campaigns/1/stats');
     expect(stats.kpis.opensTotal).toBe(1);

@@ -1,7 +1,7 @@
 // Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
 // users and roles, API keys, webhooks. Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
@@ -270,7 +270,17 @@ interface UserRow {
 }
 
 function UsersTab() {
-  const { me, toast, noteForbidden } = useSession();
+  const { me, toast, noteForbidden, can } = useSession();
+  const change = async (u: UserRow, patch: { role?: string; disabled?: boolean }) => {
+    try {
+      await api.patch(`/api/v1/users/${u.id}`, patch);
+      toast(patch.role ? `${u.email} is now ${patch.role}.` : `${u.email} ${patch.disabled ? 'can no longer sign in' : 'can sign in again'}.`);
+      users.reload();
+    } catch (err) {
+      noteForbidden('users:manage', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   const [nu, setNu] = useState({ email: '', name: '', role: 'editor' });
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -310,6 +320,9 @@ function UsersTab() {
               <th scope="col">Name</th>
               <th scope="col">Role</th>
               <th scope="col">Last sign-in</th>
+              <th scope="col">
+                <span className="sr-only">Access</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -318,10 +331,18 @@ function UsersTab() {
                 <td>{u.email}</td>
                 <td>{u.name ?? '–'}</td>
                 <td>
-                  {u.role}
-                  {u.disabled_at ? ' (disabled)' : ''}
+                  <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => change(u, { role: e.target.value })} disabled={!can('users:manage').ok}>
+                    {ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
+                  </select>
                 </td>
                 <td className="small">{fmtDate(u.last_login_at ?? null)}</td>
+                <td>
+                  <ActionButton permission="users:manage" onClick={() => change(u, { disabled: !u.disabled_at })} kind={u.disabled_at ? 'secondary' : 'danger'}>
+                    {u.disabled_at ? 'Enable' : 'Disable'}
+                  </ActionButton>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -372,8 +393,38 @@ function UsersTab() {
 
 const ROLES = ['owner', 'admin', 'editor', 'sender', 'analyst', 'integration'];
 
+interface ApiKeyRow {
+  id: number;
+  name: string;
+  prefix: string;
+  role: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 function KeysTab() {
-  const { noteForbidden } = useSession();
+  const { noteForbidden, toast } = useSession();
+  // The list arrives with user management; a Herald without it (404) can only create keys.
+  const keys = useApi(async () => {
+    try {
+      return await api.get<{ items: ApiKeyRow[] }>('/api/v1/api-keys');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  const revoke = async (k: ApiKeyRow) => {
+    if (!confirm(`Revoke the key "${k.name}" (${k.prefix}…)? Whatever uses it stops working at once.`)) return;
+    try {
+      await api.del(`/api/v1/api-keys/${k.id}`);
+      toast(`Key "${k.name}" revoked.`);
+      keys.reload();
+    } catch (err) {
+      noteForbidden('users:manage', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   const [name, setName] = useState('');
   const [role, setRole] = useState('editor');
   const [created, setCreated] = useState<{ key: string; name?: string } | null>(null);
@@ -384,8 +435,9 @@ function KeysTab() {
     try {
       setCreated(await api.post<{ key: string }>('/api/v1/api-keys', { name: name.trim(), role }));
       setName('');
+      keys.reload();
     } catch (err) {
-      noteForbidden('settings:write', err);
+      noteForbidden('users:manage', err);
       setError(err);
     }
   };
@@ -393,6 +445,43 @@ function KeysTab() {
     <section className="card" aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>
       <p className="muted">A key acts with the permissions of its role. It is shown once: store it in your secret manager.</p>
+      <ErrorBox error={keys.error} />
+      {keys.data && keys.data.items.length > 0 && (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="sr-only">Revoke</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data.items.map((k) => (
+              <tr key={k.id} className={k.revoked_at ? 'muted' : undefined}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{k.role}</td>
+                <td className="small">{fmtDate(k.last_used_at)}</td>
+                <td>
+                  {k.revoked_at ? (
+                    <span className="small">revoked {fmtDate(k.revoked_at)}</span>
+                  ) : (
+                    <ActionButton permission="users:manage" onClick={() => revoke(k)} kind="danger">
+                      Revoke
+                    </ActionButton>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <form className="form" onSubmit={create} noValidate>
         <div className="grid-2">
           <TextField label="Key name" value={name} onChange={setName} error={fieldError(error, 'name')} placeholder="crm-sync" />
@@ -407,7 +496,7 @@ function KeysTab() {
           </Field>
         </div>
         {formError(error, ['name', 'role']) && <p className="field-error">{formError(error, ['name', 'role'])}</p>}
-        <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
+        <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
           Create key
         </ActionButton>
       </form>
@@ -435,8 +524,29 @@ interface Endpoint {
 function WebhooksTab() {
   const { toast, noteForbidden } = useSession();
   const list = useApi(() => api.get<{ items: Endpoint[] }>('/api/v1/webhooks'), []);
+  const act = async (w: Endpoint, action: 'test' | 'delete') => {
+    if (action === 'delete' && !confirm(`Delete the webhook to ${w.url}?`)) return;
+    try {
+      if (action === 'test') {
+        const r = await api.post<{ ok: boolean; status_code: number | null; error: string | null; duration_ms: number }>(`/api/v1/webhooks/${w.id}/test`);
+        toast(
+          r.ok ? `Test event delivered: ${w.url} answered ${r.status_code} in ${r.duration_ms} ms.` : `Test event failed: ${r.error ?? `HTTP ${r.status_code}`}.`,
+          r.ok ? 'ok' : 'error',
+        );
+      } else {
+        await api.del(`/api/v1/webhooks/${w.id}`);
+        toast('Webhook deleted.');
+      }
+      list.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState('sent,bounced,complained,unsubscribed');
+  // Shown until the page is left, not in a toast that fades: it is shown only once.
+  const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -449,7 +559,8 @@ function WebhooksTab() {
           .map((s) => s.trim())
           .filter(Boolean),
       });
-      toast(r.secret ? `Webhook added. Its signing secret (shown once): ${r.secret}` : 'Webhook added.');
+      toast('Webhook added.');
+      setSecret(r.secret ?? null);
       setUrl('');
       list.reload();
     } catch (err) {
@@ -470,6 +581,9 @@ function WebhooksTab() {
               <th scope="col">Events</th>
               <th scope="col">Status</th>
               <th scope="col">Last success</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -483,6 +597,14 @@ function WebhooksTab() {
                   {w.failure_streak ? ` (${w.failure_streak} failures)` : ''}
                 </td>
                 <td className="small">{fmtDate(w.last_success_at)}</td>
+                <td className="row-actions">
+                  <ActionButton permission="settings:write" onClick={() => act(w, 'test')}>
+                    Send a test
+                  </ActionButton>
+                  <ActionButton permission="settings:write" kind="danger" onClick={() => act(w, 'delete')}>
+                    Delete
+                  </ActionButton>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -498,6 +620,11 @@ function WebhooksTab() {
           Add webhook
         </ActionButton>
       </form>
+      {secret && (
+        <div className="panel panel-green" role="status">
+          Signing secret of the new webhook (shown once; verify each request's signature with it): <code className="wrap">{secret}</code>
+        </div>
+      )}
     </section>
   );
 }
