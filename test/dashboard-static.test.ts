@@ -35,6 +35,7 @@ describe('dashboard static files', () => {
       expect(root.statusCode).toBe(200);
       expect(root.body).toContain('Herald app');
       expect(root.headers['cache-control']).toBe('no-cache');
+      expect(root.headers['content-security-policy']).toContain("script-src 'self'");
       const deep = await app.inject({ url: '/campaigns/3' });
       expect(deep.statusCode).toBe(200);
       expect(deep.body).toContain('Herald app');

@@ -45,7 +45,14 @@ export async function registerDashboard(app: FastifyInstance, dist = DASHBOARD_D
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     // A missing built file (an old asset name after a rebuild) is a 404, never the app's HTML.
     if (isReserved(request.url) || request.url.startsWith('/assets/')) return notFound(request, reply);
-    reply.header('cache-control', 'no-cache').header('x-frame-options', 'DENY').header('referrer-policy', 'same-origin');
+    reply
+      .header('cache-control', 'no-cache')
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'same-origin')
+      .header('x-content-type-options', 'nosniff')
+      // Only the bundle's own scripts run. Images may come from anywhere: a message shown in the
+      // outbox or a template preview (their frames inherit this policy; they add a stricter one).
+      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
     if (!built) return reply.type('text/html; charset=utf-8').send(MISSING_PAGE);
     return reply.sendFile('index.html');
   };
