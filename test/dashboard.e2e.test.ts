@@ -265,6 +265,17 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await history.getByRole('link', { name: 'Spring launch' }).first().waitFor();
     expect(await history.textContent()).toMatch(/opened/);
     expect(await page.getByRole('region', { name: 'Subscriptions' }).textContent()).toMatch(/Newsletter\s*subscribed/);
+    // Edit her attributes and unsubscribe her from the list, from the profile.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.getByLabel('Attributes').fill('plan = pro\nvisits = 3');
+    await page.getByRole('button', { name: 'Save contact' }).click();
+    await page.getByText('Contact saved.').waitFor();
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await expect.poll(async () => profile.textContent()).toMatch(/plan\s*pro.*visits\s*3/);
+    expect((await apiCall('GET', '/api/v1/contacts/1')).attributes).toEqual({ plan: 'pro', visits: 3 });
+    const subscriptions = page.getByRole('region', { name: 'Subscriptions' });
+    await subscriptions.getByRole('button', { name: 'Unsubscribe' }).click();
+    await expect.poll(async () => subscriptions.textContent()).toMatch(/Newsletter\s*unsubscribed/);
     await shot('07c-contact-profile');
 
     // The template: its editor, lint check and a preview rendered for one contact.

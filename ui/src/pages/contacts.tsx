@@ -5,7 +5,8 @@ import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
-import { href } from '../router.ts';
+import { href, navigate } from '../router.ts';
+import { ContactForm } from './contact-form.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
@@ -61,6 +62,10 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
   return (
     <>
       <PageHeader title="Contacts" />
+      <details className="card import-panel">
+        <summary>Add one contact</summary>
+        <ContactForm contact={null} lists={lists.data?.items ?? []} onSaved={(c) => navigate(href('contacts', c.id))} />
+      </details>
       <ImportPanel lists={lists.data?.items ?? []} onImported={page.reload} />
       <form className="toolbar" onSubmit={submit} aria-label="Search contacts">
         <label htmlFor="contact-search">Search email or phone</label>
@@ -211,7 +216,34 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
 }
 
 function ContactProfile({ id }: { id: number }) {
+  const { toast, noteForbidden } = useSession();
   const contact = useApi(() => api.get<ContactDetail>(`/api/v1/contacts/${id}`), [id]);
+  const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
+  const [editing, setEditing] = useState(false);
+  const [addList, setAddList] = useState('');
+  const remove = async () => {
+    if (!confirm('Delete this contact and their subscriptions? Their sent messages stay in the campaigns’ records.')) return;
+    try {
+      await api.del(`/api/v1/contacts/${id}`);
+      toast('Contact deleted.');
+      navigate(href('contacts'));
+    } catch (err) {
+      noteForbidden('contacts:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
+  const subscribe = async (listId: number, status: 'subscribed' | 'unsubscribed' | null) => {
+    try {
+      await api.post(`/api/v1/lists/${listId}/subscriptions`, { contact_ids: [id], ...(status ? { status } : {}), source: 'dashboard' });
+      toast(status === 'unsubscribed' ? 'Unsubscribed from the list.' : 'Subscribed to the list.');
+      setAddList('');
+      contact.reload();
+      history.reload();
+    } catch (err) {
+      noteForbidden('lists:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   const [before, setBefore] = useState<string | undefined>(undefined);
   const history = useApi(() => api.get<{ items: TimelineItem[]; next_before: string | null }>(`/api/v1/contacts/${id}/history`, { limit: 50, before }), [id, before]);
   if (contact.error) return <ErrorBox error={contact.error} />;
@@ -220,7 +252,29 @@ function ContactProfile({ id }: { id: number }) {
   const attrs = Object.entries(c.attributes ?? {});
   return (
     <>
-      <PageHeader title={c.email ?? c.phone ?? `Contact #${c.id}`} back={{ href: href('contacts'), label: 'Contacts' }} />
+      <PageHeader title={c.email ?? c.phone ?? `Contact #${c.id}`} back={{ href: href('contacts'), label: 'Contacts' }}>
+        {!editing && (
+          <ActionButton permission="contacts:write" onClick={() => setEditing(true)}>
+            Edit
+          </ActionButton>
+        )}
+        <ActionButton permission="contacts:write" kind="danger" onClick={remove}>
+          Delete
+        </ActionButton>
+      </PageHeader>
+      {editing && (
+        <section className="card" aria-label="Edit the contact">
+          <ContactForm
+            contact={c}
+            onSaved={() => {
+              toast('Contact saved.');
+              setEditing(false);
+              contact.reload();
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        </section>
+      )}
       <div className="grid-2 section-gap">
         <section className="card" aria-labelledby="profile-title">
           <h2 id="profile-title">Profile</h2>
@@ -252,12 +306,42 @@ function ContactProfile({ id }: { id: number }) {
           ) : (
             <ul className="plain">
               {c.subscriptions.map((s) => (
-                <li key={s.list_id}>
-                  {s.list_name} <StatusBadge status={s.status} /> <span className="muted small">{s.source ?? ''} · {fmtDate(s.updated_at)}</span>
+                <li key={s.list_id} className="sub-row">
+                  <span>
+                    {s.list_name} <StatusBadge status={s.status} /> <span className="muted small">{s.source ?? ''} · {fmtDate(s.updated_at)}</span>
+                  </span>
+                  {s.status === 'unsubscribed' ? (
+                    <ActionButton permission="lists:write" onClick={() => subscribe(s.list_id, 'subscribed')}>
+                      Resubscribe
+                    </ActionButton>
+                  ) : (
+                    <ActionButton permission="lists:write" onClick={() => subscribe(s.list_id, 'unsubscribed')}>
+                      Unsubscribe
+                    </ActionButton>
+                  )}
                 </li>
               ))}
             </ul>
           )}
+          <div className="inline-form sub-add">
+            <Field label="Add to list">
+              {(fid) => (
+                <select id={fid} value={addList} onChange={(e) => setAddList(e.target.value)}>
+                  <option value="">— choose —</option>
+                  {lists.data?.items
+                    .filter((l) => !c.subscriptions.some((s) => s.list_id === l.id))
+                    .map((l) => (
+                      <option key={l.id} value={l.id}>
+                        {l.name}
+                      </option>
+                    ))}
+                </select>
+              )}
+            </Field>
+            <ActionButton permission="lists:write" onClick={() => subscribe(Number(addList), null)} disabled={!addList} disabledReason={null}>
+              Add
+            </ActionButton>
+          </div>
         </section>
       </div>
       <section className="card" aria-labelledby="history-title">
