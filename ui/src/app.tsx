@@ -1,6 +1,6 @@
 // The shell: sign-in gate, left navigation, header (account, user and role, notification bell),
 // the page for the current hash route, and the toasts (announced through aria-live).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, onUnauthorized, tokenStore } from './api.ts';
 import { useApi } from './components/use-api.ts';
 import { CampaignDetailPage } from './pages/campaign-detail.tsx';
@@ -89,6 +89,18 @@ function Shell() {
   const route = useRoute();
   const { me, signOut } = useSession();
   const section = route.parts[0] ?? 'campaigns';
+  // A new page puts keyboard and screen-reader focus on the content, as a page load would.
+  const path = route.parts.join('/');
+  const firstRender = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the page (path) changes
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [path]);
   const who = me.user ? (me.user.name ?? me.user.email) : 'API key';
   return (
     <div className="shell">

@@ -1,7 +1,7 @@
 // The campaign list: one page of campaigns (newest first, paged with `before`) and, in one more
 // call, the progress and headline KPIs of exactly the campaigns shown.
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -37,6 +37,7 @@ export function CampaignsPage() {
           New campaign
         </ActionButton>
       </PageHeader>
+      <ApprovalQueue />
       <div className="toolbar">
         <label className="inline-label">
           Status{' '}
@@ -140,5 +141,43 @@ export function CampaignsPage() {
         </button>
       </nav>
     </>
+  );
+}
+
+interface Approval {
+  id: number;
+  campaign_id: number;
+  requested_by: string;
+  requested_at: string;
+  send_at: string | null;
+  campaign?: { id: number; name: string };
+}
+
+/** Launch requests waiting for a decision (four-eyes); nothing when the server has no approvals. */
+function ApprovalQueue() {
+  const queue = useApi(async () => {
+    try {
+      return await api.get<Page<Approval>>('/api/v1/approvals', { status: 'pending', limit: 20 });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
+      throw err;
+    }
+  }, []);
+  if (!queue.data || queue.data.items.length === 0) return null;
+  return (
+    <section className="panel panel-yellow" aria-labelledby="approvals-title">
+      <h2 id="approvals-title">Waiting for approval</h2>
+      <ul className="plain">
+        {queue.data.items.map((a) => (
+          <li key={a.id}>
+            <a href={href('campaigns', a.campaign_id)}>{a.campaign?.name ?? `Campaign #${a.campaign_id}`}</a>{' '}
+            <span className="muted small">
+              requested by {a.requested_by} · {fmtDate(a.requested_at)}
+              {a.send_at ? ` · to send ${fmtDate(a.send_at)}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

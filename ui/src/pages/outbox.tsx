@@ -1,10 +1,11 @@
 // The outbox: what the built-in mail catcher received, newest first; a message rendered in a
 // sandboxed iframe (no scripts, no same-origin access, so a message cannot reach the dashboard).
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
-import { href } from '../router.ts';
+import { ActionButton, ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
+import { href, navigate } from '../router.ts';
+import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
 
 interface Caught {
@@ -27,9 +28,27 @@ export function OutboxPage({ id }: { id: number | null }) {
   const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
   const before = cursors[cursors.length - 1];
   const page = useApi(() => api.get<Page<Caught>>('/api/v1/outbox', { limit: 50, before }), [before], { refreshMs: 10_000 });
+  const { toast, noteForbidden } = useSession();
+  const clear = async () => {
+    if (!confirm('Delete every caught message of this account?')) return;
+    try {
+      await api.del('/api/v1/outbox');
+      toast('The outbox is empty.');
+      setCursors([undefined]);
+      page.reload();
+      navigate(href('outbox'));
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   return (
     <>
-      <PageHeader title="Outbox" />
+      <PageHeader title="Outbox">
+        <ActionButton permission="settings:write" kind="danger" onClick={clear}>
+          Empty the outbox
+        </ActionButton>
+      </PageHeader>
       <p className="muted">Messages caught by Herald's built-in mail catcher (used when no SMTP relay is configured).</p>
       <div className="split">
         <div className="split-list">

@@ -127,6 +127,22 @@ function SendersTab() {
   const { toast, noteForbidden } = useSession();
   const list = useApi(() => api.get<{ items: SenderDomain[] }>('/api/v1/sender-domains'), []);
   const [domain, setDomain] = useState('');
+  const domainAction = async (d: SenderDomain, action: 'dkim' | 'delete') => {
+    const question =
+      action === 'delete'
+        ? `Delete ${d.domain} and its DKIM key? Mail from it goes out unsigned afterwards.`
+        : `Make a new DKIM key for ${d.domain}? Publish the new DNS record before sending again.`;
+    if (!confirm(question)) return;
+    try {
+      if (action === 'delete') await api.del(`/api/v1/sender-domains/${d.id}`);
+      else await api.post(`/api/v1/sender-domains/${d.id}/dkim`, {});
+      toast(action === 'delete' ? `${d.domain} deleted.` : `New DKIM key for ${d.domain}: publish the record shown.`);
+      list.reload();
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
   const [error, setError] = useState<unknown>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -154,6 +170,14 @@ function SendersTab() {
               Publish: <code>{d.dkim_dns_record.name}</code> {d.dkim_dns_record.type} <code className="wrap">{d.dkim_dns_record.value}</code>
             </div>
           )}
+          <div className="row-actions">
+            <ActionButton permission="settings:write" onClick={() => domainAction(d, 'dkim')}>
+              {d.dkim_enabled ? 'New DKIM key' : 'Generate a DKIM key'}
+            </ActionButton>
+            <ActionButton permission="settings:write" kind="danger" onClick={() => domainAction(d, 'delete')}>
+              Delete
+            </ActionButton>
+          </div>
         </div>
       ))}
       <form className="inline-form" onSubmit={add}>
