@@ -296,6 +296,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Limits & quiet hours' }).focus();
     await page.keyboard.press('Enter');
     await page.getByLabel('Quiet from').waitFor();
+    await page.getByLabel('At most … messages').fill('3');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Limits and quiet hours saved.').waitFor();
+    expect((await apiCall('GET', '/api/v1/account/policy')).pacing.frequency_cap).toEqual({ max_messages: 3, per_days: 7 });
     await shot('07b-settings-limits');
 
     // A webhook to a receiver on loopback, and its test event, from the Webhooks tab.

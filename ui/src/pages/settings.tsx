@@ -199,7 +199,14 @@ interface Limits {
 }
 
 interface Policy {
-  pacing: { quiet_hours: { enabled: boolean; start: string; end: string; apply_to_one_off: boolean; ramp_minutes: number }; timezone: string; daily_limit: Record<string, number | null> };
+  pacing: {
+    quiet_hours: { enabled: boolean; start: string; end: string; apply_to_one_off: boolean; ramp_minutes: number };
+    timezone: string;
+    daily_limit: Record<string, number | null>;
+    frequency_cap: { max_messages: number; per_days: number } | null;
+    warmup: { enabled: boolean; start_per_day: number; growth_factor: number; started_at: string | null };
+    domain_throttles: Record<string, { per_minute: number | null } | null>;
+  };
 }
 
 function LimitsTab() {
@@ -209,10 +216,14 @@ function LimitsTab() {
   const [q, setQ] = useState({ enabled: true, start: '21:00', end: '09:00', apply_to_one_off: false });
   const [tz, setTz] = useState('UTC');
   const [daily, setDaily] = useState('');
+  const [cap, setCap] = useState({ max: '', days: '7' });
+  const [warm, setWarm] = useState({ enabled: false, start: '50', growth: '1.5' });
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     const p = policy.data?.pacing;
     if (!p) return;
+    setCap(p.frequency_cap ? { max: String(p.frequency_cap.max_messages), days: String(p.frequency_cap.per_days) } : { max: '', days: '7' });
+    setWarm({ enabled: p.warmup.enabled, start: String(p.warmup.start_per_day), growth: String(p.warmup.growth_factor) });
     setQ({ enabled: p.quiet_hours.enabled, start: p.quiet_hours.start, end: p.quiet_hours.end, apply_to_one_off: p.quiet_hours.apply_to_one_off });
     setTz(p.timezone);
     setDaily(p.daily_limit.email ? String(p.daily_limit.email) : '');
@@ -221,7 +232,15 @@ function LimitsTab() {
     e.preventDefault();
     setError(null);
     try {
-      await api.put('/api/v1/account/policy', { pacing: { quiet_hours: q, timezone: tz, daily_limit: { email: daily.trim() ? Number(daily) : null } } });
+      await api.put('/api/v1/account/policy', {
+        pacing: {
+          quiet_hours: q,
+          timezone: tz,
+          daily_limit: { email: daily.trim() ? Number(daily) : null },
+          frequency_cap: cap.max.trim() ? { max_messages: Number(cap.max), per_days: Number(cap.days) } : null,
+          warmup: { enabled: warm.enabled, start_per_day: Number(warm.start), growth_factor: Number(warm.growth) },
+        },
+      });
       toast('Limits and quiet hours saved.');
       policy.reload();
       limits.reload();
@@ -274,6 +293,38 @@ function LimitsTab() {
         </label>
         <TextField label="Account time zone" value={tz} onChange={setTz} hint="IANA name, e.g. Europe/Berlin" />
         <TextField label="Daily email limit" type="number" value={daily} onChange={setDaily} hint="empty: no limit" />
+        <fieldset>
+          <legend>Frequency cap (marketing messages per contact)</legend>
+          <div className="grid-2">
+            <TextField label="At most … messages" type="number" value={cap.max} onChange={(v) => setCap({ ...cap, max: v })} hint="empty: no cap" />
+            <TextField label="… in this many days" type="number" value={cap.days} onChange={(v) => setCap({ ...cap, days: v })} />
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Warm-up (a new sending domain or IP)</legend>
+          <label className="check">
+            <input type="checkbox" checked={warm.enabled} onChange={(e) => setWarm({ ...warm, enabled: e.target.checked })} /> Warm up: start small and grow the daily limit each day
+          </label>
+          {warm.enabled && (
+            <div className="grid-2">
+              <TextField label="Messages on day one" type="number" value={warm.start} onChange={(v) => setWarm({ ...warm, start: v })} />
+              <TextField label="Growth per day (factor)" type="number" value={warm.growth} onChange={(v) => setWarm({ ...warm, growth: v })} />
+            </div>
+          )}
+        </fieldset>
+        {policy.data && (
+          <details className="small">
+            <summary>Per-domain throttles (messages per minute)</summary>
+            <ul>
+              {Object.entries(policy.data.pacing.domain_throttles).map(([d, t]) => (
+                <li key={d}>
+                  {d === '*' ? 'every other domain' : d}: {t?.per_minute ?? 'no limit'}
+                </li>
+              ))}
+            </ul>
+            <p className="muted">Changed with the API (PUT /api/v1/account/policy) or `herald policy`.</p>
+          </details>
+        )}
         <div className="form-actions">
           <ActionButton permission="settings:write" type="submit" kind="primary" onClick={() => undefined}>
             Save
