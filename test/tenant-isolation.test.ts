@@ -201,6 +201,8 @@ describeEachDialect('tenant isolation on every route', (get) => {
       if (key === 'POST /api/v1/contacts/import') url += `?list_id=${list.id}`;
       if (key === 'GET /api/v1/campaigns/:id/why') url += `?contact=${contactId}`;
       if (route.url === '/api/v1/notifications/email-subscription') url += `?user_id=${userA}`;
+      // Account A's campaign ids asked for with B's key: an empty answer, never A's numbers.
+      if (key === 'GET /api/v1/campaign-summaries') url += `?ids=${draft.id}&ids=${sending.id}`;
       const needsBody = route.schema?.body !== undefined || key === 'POST /api/v1/contacts/import';
       if (needsBody) expect(bodies, `add a body for ${key} to this test`).toHaveProperty([key]);
       const res = await api.call(route.method, url, needsBody ? bodies[key] : undefined, api.otherKey);

@@ -4,10 +4,12 @@ import type { RouteDef } from './route-def.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { campaignSummaryRoutes } from './routes/campaign-summaries.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { importRoutes } from './routes/imports.ts';
+import { listExportRoutes } from './routes/list-export.ts';
 import { listRoutes } from './routes/lists.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -29,6 +31,7 @@ export function buildRouteTable(): RouteDef[] {
     ...policyRoutes,
     ...contactRoutes,
     ...listRoutes,
+    ...listExportRoutes,
     ...segmentRoutes,
     ...consentRoutes,
     ...importRoutes,
@@ -36,6 +39,7 @@ export function buildRouteTable(): RouteDef[] {
     ...campaignRoutes,
     ...approvalRoutes,
     ...messageRoutes,
+    ...campaignSummaryRoutes,
     ...outboxRoutes,
     ...senderDomainRoutes,
     ...suppressionRoutes,

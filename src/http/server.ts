@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { toErrorResponse } from './error-response.ts';
 import { authenticateRequest } from './request-actor.ts';
 import { registerConsentPublicRoutes } from './consent-public-routes.ts';
+import { registerDashboard } from './dashboard-static.ts';
 import { registerProviderWebhookRoutes } from './provider-webhook-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
 import { registerTrackingPublicRoutes } from './tracking-public-routes.ts';
@@ -145,5 +146,6 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   registerTrackingPublicRoutes(app, deps, options.trackingRecorder ?? createTrackingRecorder(deps));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  await registerDashboard(app);
   return app;
 }

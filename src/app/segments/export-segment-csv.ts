@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { attributeKeysSource, segmentWhere } from '../../store/queries/segment-sql.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { type CsvWrite, csvLine } from './csv-line.ts';
-import { inLists, matchingContacts, resolveSegmentMatch, type SegmentMatch } from './match-segment.ts';
+import { inLists, matchingContacts, resolveSegmentMatch, type SegmentMatch, type SegmentMatchInput } from './match-segment.ts';
 
 export const EXPORT_PAGE_SIZE = 5000;
 const FIELD_COLUMNS = ['id', 'email', 'phone', 'first_name', 'last_name'] as const;
@@ -30,9 +30,14 @@ async function attributeColumns(deps: AppDeps, actor: Actor, match: SegmentMatch
 
 /** Checks the segment (404 before any byte is written) and returns the export to run. */
 export async function openSegmentExport(deps: AppDeps, actor: Actor, segmentId: number): Promise<CsvExport> {
-  const match = await resolveSegmentMatch(deps, actor, { segmentId });
+  return openMatchExport(deps, actor, { segmentId }, `segment-${segmentId}.csv`);
+}
+
+/** The same export for any match: saved or unsaved rules, within lists (a list's export is `all: []` in it). */
+export async function openMatchExport(deps: AppDeps, actor: Actor, input: SegmentMatchInput, filename: string): Promise<CsvExport> {
+  const match = await resolveSegmentMatch(deps, actor, input);
   return {
-    filename: `segment-${segmentId}.csv`,
+    filename,
     async run(write) {
       const attributes = await attributeColumns(deps, actor, match);
       await write(csvLine([...FIELD_COLUMNS, ...attributes]));

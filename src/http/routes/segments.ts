@@ -56,7 +56,7 @@ const listIdsSchema: JsonSchema = {
 };
 
 /** Runs an export into a stream Fastify sends; a slow or vanished reader pauses or stops it. */
-function streamCsv(deps: AppDeps, reply: FastifyReply, csv: CsvExport): PassThrough {
+export function streamCsv(deps: AppDeps, reply: FastifyReply, csv: CsvExport): PassThrough {
   const out = new PassThrough();
   const write = async (chunk: string) => {
     if (out.destroyed) throw new Error('the client stopped reading the export');
