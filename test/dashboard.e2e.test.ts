@@ -414,9 +414,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       await analyst.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lists & segments', exact: true }).click();
       await analyst.getByLabel('New list name').fill('Not allowed');
       const create = analyst.getByRole('button', { name: 'Create list' });
-      await create.click();
-      // The 403 names the permission and the roles that hold it; the button stays disabled with it.
-      await analyst.getByText(/this needs the permission lists:write, held by the roles owner, admin, editor/).first().waitFor();
+      // Known from the role's permissions (/auth/me) before anything is tried: the button is
+      // disabled and says which permission it needs and which roles hold it (F4.2).
+      await analyst.getByText(/needs the permission lists:write, held by the roles owner, admin, editor; you have the role analyst/i).first().waitFor();
       expect(await create.isDisabled()).toBe(true);
       const describedBy = await create.getAttribute('aria-describedby');
       expect(await analyst.locator(`[id="${describedBy}"]`).textContent()).toMatch(/lists:write/);

@@ -56,7 +56,12 @@ export function SessionProvider(props: { me: Me; onSignOut: () => void; toasts: 
     (permission: string): Permit => {
       if (forbidden[permission]) return { ok: false, reason: forbidden[permission] };
       if (me.permissions && !me.permissions.includes(permission)) {
-        return { ok: false, reason: `Your role (${me.role}) does not have the permission ${permission}.` };
+        // Said the way the server says it (F4.2): the permission, the roles that hold it, yours.
+        const holders = Object.entries(me.roles ?? {})
+          .filter(([, perms]) => perms.includes(permission))
+          .map(([role]) => role);
+        const held = holders.length ? `, held by the roles ${holders.join(', ')}` : '';
+        return { ok: false, reason: `This needs the permission ${permission}${held}; you have the role ${me.role}.` };
       }
       return { ok: true, reason: null };
     },

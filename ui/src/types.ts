@@ -123,4 +123,6 @@ export interface Me {
   /** null when the server has no /auth/me yet: the app then tries and shows the 403. */
   permissions: string[] | null;
   account: { id: number; name: string };
+  /** Every role with its permissions (from /auth/me), to say who could do what this role cannot. */
+  roles?: Record<string, string[]>;
 }
