@@ -412,6 +412,33 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     walk(program);
     for (const key of Object.keys(COMMAND_PERMISSIONS)) expect(paths, `${key} is not a command`).toContain(key);
     expect(paths).toContain('campaigns send');
+    // Every command that acts on an account is checked under --as: a missing entry let an editor
+    // approve (`campaigns approve`), confirm runs or send one-off messages from a terminal.
+    // Process roles take no --as; users and api-keys pass users:manage themselves.
+    const unchecked = paths.filter(
+      (p) => !(p in COMMAND_PERMISSIONS) && !['start', 'serve', 'worker', 'inbound', 'migrate'].includes(p) && !/^(users|api-keys) /.test(p),
+    );
+    expect(unchecked).toEqual([]);
+  });
+
+  it('with --as, the issue-5 commands check the same permission as their API routes', async () => {
+    const { api, addUser } = await setup(get);
+    const env = get();
+    const editor = await addUser('editor');
+    const analyst = await addUser('analyst');
+    const approve = await runCli(env, ['--account', String(api.accountId), '--as', editor.email, 'campaigns', 'approve', '1']);
+    expect(approve.code).toBe(2);
+    expect(approve.stderr).toMatch(/--as: this needs the permission deliveries:start, held by the roles owner, admin, sender; .* has the role editor/);
+    const message = await runCli(env, ['--as', analyst.email, 'messages', 'send', '--to', 'a@acme.test', '--subject', 'x', '--text-file', 'README.md']);
+    expect(message.stderr).toMatch(/--as: this needs the permission messages:send/);
+    // show-or-set commands: showing needs the read permission, setting the write one
+    const showSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999']);
+    expect(showSchedule.stderr).not.toMatch(/--as:/);
+    const setSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999', '--cron', '0 9 * * 1']);
+    expect(setSchedule.stderr).toMatch(/--as: this needs the permission campaigns:write/);
+    const catchUp = await runCli(env, ['--as', editor.email, 'campaigns', 'catch-up', '999', '--send']);
+    expect(catchUp.stderr).toMatch(/--as: this needs the permission deliveries:start/);
+    await api.app.close();
   });
 
   it('creates the first owner on first start, with the configured or a generated password, once', async () => {

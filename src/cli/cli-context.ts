@@ -8,7 +8,7 @@ import { openApp } from '../app/open-app.ts';
 import { type Permission, roleHas, rolesWith } from '../app/permissions.ts';
 import { actorForUser } from '../app/users/actor-for-user.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { COMMAND_PERMISSIONS, commandPath } from './command-permissions.ts';
+import { commandPath, commandPermission } from './command-permissions.ts';
 
 export interface CliContext {
   deps: AppDeps;
@@ -37,7 +37,11 @@ export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<
       );
     }
     const actor = await cliActor(app.deps, opts, app.bootstrap.accountId);
-    const permission = options.permission ?? (opts.as ? COMMAND_PERMISSIONS[commandPath(cmd)] : undefined);
+    const permission = options.permission ?? (opts.as ? commandPermission(cmd) : undefined);
+    if (opts.as && !permission) {
+      // fail closed: a command nobody gave a permission would otherwise run unchecked as the user
+      throw new AppError('forbidden', `herald ${commandPath(cmd)} cannot be run with --as: it has no permission in src/cli/command-permissions.ts`, '--as');
+    }
     if (permission && !roleHas(actor.role, permission)) {
       const roles = rolesWith(permission);
       throw new AppError('forbidden', `this needs the permission ${permission}, held by the roles ${roles.join(', ')}; ${opts.as} has the role ${actor.role}`, '--as', {
