@@ -142,6 +142,33 @@ describeEachDialect('triggered campaigns', (get) => {
     await api.app.close();
   });
 
+  it("a contact left out by the campaign's contact conditions is no '0 recipients' alarm: the condition did its job", async () => {
+    const env = get();
+    const { api, template, worker, addr } = await setup(env);
+    const segment = (await api.call('POST', '/api/v1/segments', { name: 'without photos', rules: { all: [{ attribute: 'available_photos', op: 'lte', value: 0 }] } })).json;
+    const campaignId = await triggeredCampaign(api, template.id, { condition: FOR_SALE }, { segment_id: segment.id });
+    await launch(api, campaignId);
+    const ev = await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-7',
+      data: { status: 'for_sale' },
+      contacts: [{ email: addr('carl'), attributes: { available_photos: 3 } }],
+      idempotency_key: 'job-7-for-sale',
+    });
+    expect(ev.json).toMatchObject({ firings_created: 1 });
+    await runUntilIdle(worker);
+    const ledger = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages`)).json.items;
+    expect(ledger.map((m: { status: string; reason: string | null }) => [m.status, m.reason])).toEqual([['skipped', 'excluded_by_segment']]);
+    const zero = await env.store.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('account_id', '=', api.accountId)
+      .where('kind', '=', 'delivery_zero_recipients')
+      .execute();
+    expect(zero).toEqual([]);
+    await api.app.close();
+  });
+
   it('a delay holds the firing until it is due', async () => {
     const env = get();
     const { api, template, worker, addr, mailsTo } = await setup(env);
