@@ -252,6 +252,14 @@ describeEachDialect('approval of launches', (get) => {
     expect(approvedLate.json.status).toBe('sending');
     expect(approvedLate.json.scheduled_at).toBe('2026-03-02T15:00:00.000Z');
     env.clock.set('2026-03-02T10:00:00.000Z');
+
+    // /launch reads `at` as /send does: a local time without an offset is in the account's zone.
+    const local = await campaign(keys.editor, 'Local');
+    const localLaunch = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: '2026-03-04T09:00' }, keys.editor);
+    expect(localLaunch.status, JSON.stringify(localLaunch.json)).toBe(200);
+    expect(localLaunch.json.pending_approval.send_at).toBe('2026-03-04T09:00:00.000Z');
+    const badTime = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: 'tomorrow' }, keys.editor);
+    expect(badTime.json.error.field).toBe('at');
     await api.app.close();
   });
 

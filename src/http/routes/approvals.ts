@@ -74,7 +74,8 @@ export const approvalRoutes: RouteDef[] = [
       'Launch now or at a time (`at`): under the approval rule a draft goes to awaiting_approval (see `notice`); without it, launching needs deliveries:start',
     schema: {
       params: idParams,
-      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: ['string', 'null'], format: 'date-time' } } },
+      // as POST …/send: an ISO time with an offset, or a local time in the account's zone (parse-send-time.ts)
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: ['string', 'null'], minLength: 1, maxLength: 64 } } },
       response: { 200: campaignView },
     },
     handler: ({ deps, actor, params, body }) => launchCampaign(deps, actor, params.id, { at: body?.at ?? null }),
