@@ -90,6 +90,7 @@ describeEachDialect('approval of launches', (get) => {
     expect(launched.status, JSON.stringify(launched.json)).toBe(200);
     expect(launched.json.status).toBe('awaiting_approval');
     expect(launched.json.notice).toMatch(/awaits approval.*deliveries:start \(roles owner, admin, sender\)/);
+    expect(launched.json.notice).toContain(`other than ${labels.editor} (its author and requester) approves it`);
     expect(launched.json.pending_approval).toMatchObject({ requested_by: labels.editor, requested_at: '2026-03-02T10:00:00.000Z', send_at: null });
 
     const note = await env.store.db.selectFrom('notifications').selectAll().where('account_id', '=', api.accountId).where('kind', '=', 'approval_requested').executeTakeFirstOrThrow();
@@ -112,6 +113,7 @@ describeEachDialect('approval of launches', (get) => {
     const bySend = await api.call('POST', `/api/v1/campaigns/${id}/send`, {}, keys.sender);
     expect(bySend.json.status).toBe('awaiting_approval');
     expect(bySend.json.notice).toMatch(/awaits approval/);
+    expect(bySend.json.notice).toContain(`other than the author (${labels.editor}) and the requester (${labels.sender}) approves it`);
     expect(bySend.json.pending_approval.requested_by).toBe(labels.sender);
     const before = await state(id);
     const own = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender);
@@ -146,7 +148,10 @@ describeEachDialect('approval of launches', (get) => {
     const { api, keys, labels, campaign, rule, state } = await setup(env);
     await rule(true, true);
     const id = await campaign(keys.owner);
-    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.owner)).json.status).toBe('awaiting_approval');
+    const launched = (await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.owner)).json;
+    expect(launched.status).toBe('awaiting_approval');
+    // one person who wrote and asked is named once, not "the author (api_key:1) and api_key:1"
+    expect(launched.notice).toContain(`other than ${labels.owner} (its author and requester) approves it`);
     const before = await state(id);
     const own = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.owner);
     expect(own.status).toBe(403);
