@@ -438,6 +438,12 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     expect(setSchedule.stderr).toMatch(/--as: this needs the permission campaigns:write/);
     const catchUp = await runCli(env, ['--as', editor.email, 'campaigns', 'catch-up', '999', '--send']);
     expect(catchUp.stderr).toMatch(/--as: this needs the permission deliveries:start/);
+    // a user subscribes themselves: --as is enough, --user is for naming someone else
+    const own = await runCli(env, ['--as', analyst.email, 'notifications', 'subscribe', '--kinds', 'import_failed']);
+    expect(own.stderr).toBe('');
+    expect(own.stdout).toContain(`${analyst.email} gets notifications by email: import_failed`);
+    const nobody = await runCli(env, ['--account', String(api.accountId), 'notifications', 'subscribe']);
+    expect(nobody.stderr).toMatch(/--user: name the user/);
     await api.app.close();
   });
 
