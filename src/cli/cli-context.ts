@@ -85,7 +85,9 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
 
 export function reportCliError(err: unknown): number {
   if (err instanceof AppError) {
-    process.stderr.write(`error: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
+    // Many messages already start with their field ("timezone: … is not an IANA time zone"): say it once.
+    const prefix = err.field && !err.message.startsWith(`${err.field}: `) ? `${err.field}: ` : '';
+    process.stderr.write(`error: ${prefix}${err.message}\n`);
     const details = err.details as { items?: unknown } | undefined;
     if (err.code === 'preflight_failed' && details?.items) {
       // A refused launch prints its checklist the way `herald campaigns preflight` does.
