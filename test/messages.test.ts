@@ -187,6 +187,20 @@ describeEachDialect('one-off messages', (get) => {
     expect(p.why.summary).toMatch(/^Skipped: unsubscribed/);
     expect(await fate(bounced.json.id)).toMatchObject({ status: 'skipped', reason: 'suppressed_bounce', meaning: 'The address bounced hard before.' });
     expect(await fate(blocked.json.id)).toMatchObject({ status: 'skipped', reason: 'blocklisted' });
+
+    // The notification about a message nobody got speaks of that message, not of a campaign's lists.
+    const notes = await env.store.db
+      .selectFrom('notifications')
+      .select(['title', 'body', 'data'])
+      .where('account_id', '=', api.accountId)
+      .where('kind', '=', 'delivery_zero_recipients')
+      .where('subject_id', '=', promo.json.campaign_id)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0].title).toBe('Message to anna@example.com was not sent: unsubscribed');
+    expect(notes[0].body).toContain(`GET /api/v1/messages/${promo.json.id}`);
+    expect(notes[0].body).not.toMatch(/Correct the audience|send the campaign again/);
+    expect(JSON.parse(notes[0].data)).toMatchObject({ message_id: promo.json.id, reason: 'unsubscribed' });
   });
 
   it('the same idempotency key returns the same message; another payload with it is a conflict', async () => {
