@@ -402,6 +402,23 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     await api.app.close();
   });
 
+  it('the CLI piped into a reader that stops early (| head) ends quietly', async () => {
+    const { api } = await setup(get);
+    const env = get();
+    const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), '--account', String(api.accountId), 'users', 'list'], {
+      cwd: ROOT,
+      env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
+    await api.app.close();
+  });
+
   it('names a permission for real CLI commands only', async () => {
     const program = await buildProgram(['node', 'herald']);
     const paths: string[] = [];
