@@ -324,6 +324,9 @@ describeEachDialect('triggered campaigns', (get) => {
     expect(h2.json()).toMatchObject({ event_id: h1.json().event_id, duplicate: true });
     const disagree = await api.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${api.key}`, 'idempotency-key': 'hdr-2' }, payload: { ...base, idempotency_key: 'body-2' } });
     expect(disagree.json().error.field).toBe('idempotency_key');
+    // a few minutes of clock skew between systems is fine
+    const skewed = await api.call('POST', '/api/v1/events', { ...base, contacts: [], occurred_at: '2026-03-02T10:04:00Z', idempotency_key: 'x5' });
+    expect(skewed.status, JSON.stringify(skewed.json)).toBe(201);
     const before = [await count('trigger_events'), await count('contacts'), await count('campaign_triggers')];
 
     const noKey = await api.call('POST', '/api/v1/events', base);
@@ -339,6 +342,12 @@ describeEachDialect('triggered campaigns', (get) => {
     const otherContact = await api.call('POST', '/api/v1/events', { ...base, contacts: [{ email: 'ok@example.com' }, { id: 999_999 }], idempotency_key: 'x3' });
     expect(otherContact.status).toBe(404);
     expect(otherContact.json.error.field).toBe('contacts[1].id');
+    // An event from the future (a wrong clock, a typo in the year) would hold its firings until
+    // then and pin the entity's state against every real event after it: refused, with the field.
+    const future = await api.call('POST', '/api/v1/events', { ...base, occurred_at: '2030-01-01T00:00:00Z', idempotency_key: 'x4' });
+    expect(future.status).toBe(422);
+    expect(future.json.error).toMatchObject({ code: 'invalid_input', field: 'occurred_at' });
+    expect(future.json.error.message).toContain('in the future');
 
     const draft = (await api.call('POST', '/api/v1/campaigns', { name: 'Bad', template_id: template.id, from_email: 'a@example.com' })).json;
     const badPath = await api.call('PUT', `/api/v1/campaigns/${draft.id}/trigger`, { event_type: 'job.status_changed', condition: { all: [{ field: 'status', op: 'eq', value: 'for_sale' }] } });
