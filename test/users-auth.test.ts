@@ -7,6 +7,8 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { bootstrapDefaultAccount } from '../src/app/accounts/bootstrap.ts';
 import { login } from '../src/app/auth/login.ts';
+import { signPersonalLink } from '../src/app/links/personal-link-token.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { createUser } from '../src/app/users/create-user.ts';
 import type { Actor } from '../src/app/deps.ts';
 import type { Command } from 'commander';
@@ -459,6 +461,12 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     const own = await runCli(env, ['--as', analyst.email, 'notifications', 'subscribe', '--kinds', 'import_failed']);
     expect(own.stderr).toBe('');
     expect(own.stdout).toContain(`${analyst.email} gets notifications by email: import_failed`);
+    // links verify takes the purpose the app expects, as POST /api/v1/personal-links/verify does
+    const contact = (await api.call('POST', '/api/v1/contacts', { email: 'linked@acme.test' })).json;
+    const token = signPersonalLink(loadConfig().secret, { accountId: api.accountId, contactId: contact.id, expiresAt: new Date(Date.now() + HOUR), purpose: 'login' });
+    const acct = ['--account', String(api.accountId)];
+    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'login'])).stdout).toContain(`valid login link for contact ${contact.id}`);
+    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'reset'])).stderr).toContain('error: purpose: the link is for "login", not "reset"');
     const nobody = await runCli(env, ['--account', String(api.accountId), 'notifications', 'subscribe']);
     expect(nobody.stderr).toMatch(/--user: name the user/);
     await api.app.close();

@@ -119,9 +119,11 @@ export function registerMessageCommands(program: Command): void {
     .description('personal links')
     .command('verify <url-or-token>')
     .description('check a personal link as the customer’s app would: the contact, the expiry and the purpose')
-    .action(async (value: string, _opts, cmd) =>
+    .option('--purpose <purpose>', 'the purpose the link must have been made for (e.g. login, reset)')
+    .action(async (value: string, opts: { purpose?: string }, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
-        const verified = await verifyPersonalLink(deps, actor, /^https?:\/\//i.test(value) ? { url: value } : { token: value });
+        const link = /^https?:\/\//i.test(value) ? { url: value } : { token: value };
+        const verified = await verifyPersonalLink(deps, actor, opts.purpose === undefined ? link : { ...link, purpose: opts.purpose });
         if (wantsJson(cmd)) return printJson(verified);
         process.stdout.write(`valid ${verified.purpose} link for contact ${verified.contact.id} (${verified.contact.email ?? verified.contact.phone ?? 'no address'}) until ${verified.expires_at}\n`);
       }),
