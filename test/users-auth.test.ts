@@ -467,6 +467,13 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     const acct = ['--account', String(api.accountId)];
     expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'login'])).stdout).toContain(`valid login link for contact ${contact.id}`);
     expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'reset'])).stderr).toContain('error: purpose: the link is for "login", not "reset"');
+    // under the approval rule `campaigns send` becomes a request: it says so and who may approve
+    expect((await api.call('PUT', '/api/v1/account/approval', { required: true, four_eyes: true })).status).toBe(200);
+    const campaignId = await sendableCampaign(api);
+    const sender = await addUser('sender');
+    const requested = await runCli(env, ['--as', sender.email, 'campaigns', 'send', String(campaignId)]);
+    expect(requested.stdout).toContain(`campaign ${campaignId} is awaiting_approval`);
+    expect(requested.stdout).toContain(`campaign ${campaignId} awaits approval: this account requires approval before a launch`);
     const nobody = await runCli(env, ['--account', String(api.accountId), 'notifications', 'subscribe']);
     expect(nobody.stderr).toMatch(/--user: name the user/);
     await api.app.close();
