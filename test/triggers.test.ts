@@ -159,7 +159,7 @@ describeEachDialect('triggered campaigns', (get) => {
     await api.app.close();
   });
 
-  it("a contact left out by the campaign's contact conditions is no '0 recipients' alarm: the condition did its job", async () => {
+  it("a trigger run that reaches nobody is no '0 recipients' alarm: the condition, or the contact's own state, decided it", async () => {
     const env = get();
     const { api, template, worker, addr } = await setup(env);
     const segment = (await api.call('POST', '/api/v1/segments', { name: 'without photos', rules: { all: [{ attribute: 'available_photos', op: 'lte', value: 0 }] } })).json;
@@ -176,6 +176,26 @@ describeEachDialect('triggered campaigns', (get) => {
     await runUntilIdle(worker);
     const ledger = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages`)).json.items;
     expect(ledger.map((m: { status: string; reason: string | null }) => [m.status, m.reason])).toEqual([['skipped', 'excluded_by_segment']]);
+    // Nor is one contact's own state (unsubscribed, no email address): the campaign diagnosis it
+    // would quote speaks of the campaign ("no run has been prepared yet"), not of this run.
+    await api.call('POST', '/api/v1/suppressions', { channel: 'email', address: addr('dora'), reason: 'unsubscribe' });
+    await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-8',
+      data: { status: 'for_sale' },
+      contacts: [{ email: addr('dora'), attributes: { available_photos: 0 } }],
+      idempotency_key: 'job-8-for-sale',
+    });
+    await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-9',
+      data: { status: 'for_sale' },
+      contacts: [{ phone: '+491701234567', attributes: { available_photos: 0 } }],
+      idempotency_key: 'job-9-for-sale',
+    });
+    await runUntilIdle(worker);
+    const reasons = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages?status=skipped`)).json.items.map((m: { reason: string }) => m.reason).sort();
+    expect(reasons).toEqual(['excluded_by_segment', 'no_address_for_channel', 'unsubscribed']);
     const zero = await env.store.db
       .selectFrom('notifications')
       .select('id')

@@ -90,20 +90,13 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
             : 'the audience is empty: the lists have no members'
           : 'no recipient can be sent to; see the reasons',
     });
-    // F2.3: nobody will get it — say so, with where the audience was lost. Not for a trigger run
-    // whose contacts were all left out by the campaign's own contact conditions (F0.6: "customers
-    // without available photos" leaves out those with photos): that is the condition at work, and
-    // an error for every such event would bury the real ones. The ledger and the entity say why.
-    if (moved && !(delivery.run_key?.startsWith('trigger:') && (await onlyContactConditions(deps, deliveryId)))) {
-      await notifyZeroRecipients(deps, deliveryId);
-    }
+    // F2.3: nobody will get it — say so, with where the audience was lost. Not for a trigger run:
+    // its few contacts were left out by the campaign's own contact conditions (F0.6: "customers
+    // without available photos" leaves out those with photos) or by their own state (unsubscribed,
+    // no email address) — the rules at work, not a mailing that failed — and an error for every
+    // such event would bury the real ones. The run's ledger and GET /entities/:entity say why.
+    if (moved && !delivery.run_key?.startsWith('trigger:')) await notifyZeroRecipients(deps, deliveryId);
   }
   deps.log.info({ deliveryId, ...result }, 'delivery prepared');
   return result;
-}
-
-/** Every row of the delivery was skipped by the campaign's segment or exclusion lists (and there is at least one). */
-async function onlyContactConditions(deps: AppDeps, deliveryId: number): Promise<boolean> {
-  const rows = await deps.store.db.selectFrom('messages').select('reason').distinct().where('delivery_id', '=', deliveryId).execute();
-  return rows.length > 0 && rows.every((r) => r.reason === 'excluded_by_segment' || r.reason === 'excluded_by_list');
 }
