@@ -225,7 +225,7 @@ describeEachDialect('approval of launches', (get) => {
 
   it('a requested time: approved before it → scheduled for it; approved after it → sends now', async () => {
     const env = get();
-    const { api, keys, campaign, rule } = await setup(env);
+    const { api, keys, campaign, rule, template } = await setup(env);
     await rule(true, true);
     env.clock.set('2026-03-02T10:00:00.000Z');
     const id = await campaign(keys.editor);
@@ -249,6 +249,17 @@ describeEachDialect('approval of launches', (get) => {
     expect(await env.store.db.selectFrom('deliveries').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(0);
     const revoked = await env.store.db.selectFrom('audit_log').select('action').where('subject', '=', `campaign:${id}`).where('action', '=', 'campaign.approval_revoked').execute();
     expect(revoked).toHaveLength(1);
+
+    // Its template edited after the approval: the content is no longer what was approved either.
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, { at }, keys.editor)).json.status).toBe('awaiting_approval');
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender)).json.status).toBe('scheduled');
+    const tpl = await api.call('PUT', `/api/v1/templates/${template}`, { subject: 'Now 90 % off' }, keys.editor);
+    expect(tpl.status, JSON.stringify(tpl.json)).toBe(200);
+    expect(tpl.json.notice).toContain(`campaign ${id}`);
+    expect((await api.call('GET', `/api/v1/campaigns/${id}`)).json.status).toBe('draft');
+    expect(await env.store.db.selectFrom('deliveries').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(0);
+    const revokedByTemplate = await env.store.db.selectFrom('audit_log').select('action').where('subject', '=', `campaign:${id}`).where('action', '=', 'campaign.approval_revoked').execute();
+    expect(revokedByTemplate).toHaveLength(2);
 
     const late = await campaign(keys.editor, 'Late');
     await api.call('POST', `/api/v1/campaigns/${late}/launch`, { at: '2026-03-02T12:00:00.000Z' }, keys.editor);
