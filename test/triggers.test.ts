@@ -196,6 +196,12 @@ describeEachDialect('triggered campaigns', (get) => {
     await runUntilIdle(worker);
     const reasons = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages?status=skipped`)).json.items.map((m: { reason: string }) => m.reason).sort();
     expect(reasons).toEqual(['excluded_by_segment', 'no_address_for_channel', 'unsubscribed']);
+    // why explains each contact from the run that had it, not from the campaign's latest run
+    const whyCarl = (await api.call('GET', `/api/v1/campaigns/${campaignId}/why?contact=${encodeURIComponent(addr('carl'))}`)).json;
+    expect(whyCarl).toMatchObject({ in_audience: true, ledger: { status: 'skipped', reason: 'excluded_by_segment' } });
+    expect(whyCarl.summary).toMatch(/^Skipped: excluded_by_segment/);
+    const whyDora = (await api.call('GET', `/api/v1/campaigns/${campaignId}/why?contact=${encodeURIComponent(addr('dora'))}`)).json;
+    expect(whyDora).toMatchObject({ ledger: { status: 'skipped', reason: 'unsubscribed' } });
     const zero = await env.store.db
       .selectFrom('notifications')
       .select('id')
