@@ -145,6 +145,11 @@ describeEachDialect('notification center', (get) => {
     expect(bad.json.error.message).toContain('must be one of delivery_zero_recipients, delivery_failed');
     // The CLI's way (no schema in front): the use case says the same.
     await expect(listNotifications(env.deps, { accountId: A, role: 'owner', label: 'cli' }, { kind: 'spam_alert' })).rejects.toMatchObject({ code: 'invalid_input', field: 'kind' });
+    await expect(listNotifications(env.deps, { accountId: A, role: 'owner', label: 'cli' }, { severity: 'fatal' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      field: 'severity',
+      message: 'unknown severity "fatal"; one of info, warning, error',
+    });
 
     // The other account sees only its own.
     const other = (await api.call('GET', '/api/v1/notifications', undefined, api.otherKey)).json.items;
