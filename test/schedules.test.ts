@@ -25,6 +25,16 @@ async function runUntilIdle(worker: DeliveryWorker, max = 50) {
   for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
 }
 
+it('a campaign runs filter with an unknown status is refused, naming it (the CLI has no schema in front)', async () => {
+  const { listCampaignDeliveries } = await import('../src/app/deliveries/read-deliveries.ts');
+  const deps = {} as never;
+  await expect(listCampaignDeliveries(deps, { accountId: 1, role: 'owner', label: 'cli' }, 1, { limit: 10, status: 'foo' })).rejects.toMatchObject({
+    code: 'invalid_input',
+    field: 'status',
+    message: expect.stringContaining('unknown run status "foo"; one of scheduled, awaiting_confirmation'),
+  });
+});
+
 it('the CLI names a refused field once, also when the message starts with it', () => {
   const written: string[] = [];
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
