@@ -69,14 +69,21 @@ export async function notifyZeroRecipients(deps: AppDeps, deliveryId: number): P
 }
 
 /** The delivery cannot be sent at all (its template no longer renders, no sender) and was paused. */
-export async function notifyDeliveryFailed(deps: AppDeps, deliveryId: number, reason: string): Promise<void> {
+export async function notifyDeliveryFailed(
+  deps: AppDeps,
+  deliveryId: number,
+  reason: string,
+  ended?: { title: string; completed: true },
+): Promise<void> {
   await safely(deps, 'delivery_failed', deliveryId, async () => {
     const d = await deliveryFacts(deps, deliveryId);
     await notify(deps, {
       accountId: d.account_id,
       kind: 'delivery_failed',
-      title: `Campaign "${d.name}" cannot be sent`,
-      body: `Delivery ${d.id} was paused because it cannot be sent at all: ${reason}\nFix the cause, then resume the campaign (herald campaigns resume ${d.campaign_id}).`,
+      title: ended ? `Campaign "${d.name}" ${ended.title}` : `Campaign "${d.name}" cannot be sent`,
+      body: ended
+        ? `Delivery ${d.id} is completed, and ${reason}\nFix the cause and send a corrected campaign; \`herald campaigns messages ${d.campaign_id} --status failed\` lists every recipient with the reply.`
+        : `Delivery ${d.id} was paused because it cannot be sent at all: ${reason}\nFix the cause, then resume the campaign (herald campaigns resume ${d.campaign_id}).`,
       data: { campaign_id: d.campaign_id, delivery_id: d.id, reason },
       subject: { type: 'campaign', id: d.campaign_id },
     });
