@@ -438,6 +438,8 @@ describeEachDialect('users and sign-in', (get, dialect) => {
       (p) => !(p in COMMAND_PERMISSIONS) && !['start', 'serve', 'worker', 'inbound', 'migrate'].includes(p) && !/^(users|api-keys) /.test(p),
     );
     expect(unchecked).toEqual([]);
+    // the same permission as GET /api/v1/audit-log
+    expect(COMMAND_PERMISSIONS.audit).toBe('audit:read');
   });
 
   it('with --as, the issue-5 commands check the same permission as their API routes', async () => {

@@ -65,7 +65,7 @@ export const COMMAND_PERMISSIONS: Record<string, Permission | ((cmd: Command) =>
   'suppressions add': 'contacts:write',
   'suppressions remove': 'contacts:write',
   'suppressions import': 'contacts:write',
-  audit: 'settings:read',
+  audit: 'audit:read',
   'templates list': 'templates:read',
   'templates show': 'templates:read',
   'templates validate': 'templates:read',
