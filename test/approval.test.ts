@@ -90,6 +90,7 @@ describeEachDialect('approval of launches', (get) => {
     expect(launched.status, JSON.stringify(launched.json)).toBe(200);
     expect(launched.json.status).toBe('awaiting_approval');
     expect(launched.json.notice).toMatch(/awaits approval.*deliveries:start \(roles owner, admin, sender\)/);
+    expect(launched.json.notice).toContain(`other than ${labels.editor} (its author and requester) approves it`);
     expect(launched.json.pending_approval).toMatchObject({ requested_by: labels.editor, requested_at: '2026-03-02T10:00:00.000Z', send_at: null });
 
     const note = await env.store.db.selectFrom('notifications').selectAll().where('account_id', '=', api.accountId).where('kind', '=', 'approval_requested').executeTakeFirstOrThrow();
@@ -112,6 +113,7 @@ describeEachDialect('approval of launches', (get) => {
     const bySend = await api.call('POST', `/api/v1/campaigns/${id}/send`, {}, keys.sender);
     expect(bySend.json.status).toBe('awaiting_approval');
     expect(bySend.json.notice).toMatch(/awaits approval/);
+    expect(bySend.json.notice).toContain(`other than the author (${labels.editor}) and the requester (${labels.sender}) approves it`);
     expect(bySend.json.pending_approval.requested_by).toBe(labels.sender);
     const before = await state(id);
     const own = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender);
@@ -146,7 +148,10 @@ describeEachDialect('approval of launches', (get) => {
     const { api, keys, labels, campaign, rule, state } = await setup(env);
     await rule(true, true);
     const id = await campaign(keys.owner);
-    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.owner)).json.status).toBe('awaiting_approval');
+    const launched = (await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, keys.owner)).json;
+    expect(launched.status).toBe('awaiting_approval');
+    // one person who wrote and asked is named once, not "the author (api_key:1) and api_key:1"
+    expect(launched.notice).toContain(`other than ${labels.owner} (its author and requester) approves it`);
     const before = await state(id);
     const own = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.owner);
     expect(own.status).toBe(403);
@@ -220,7 +225,7 @@ describeEachDialect('approval of launches', (get) => {
 
   it('a requested time: approved before it → scheduled for it; approved after it → sends now', async () => {
     const env = get();
-    const { api, keys, campaign, rule } = await setup(env);
+    const { api, keys, campaign, rule, template } = await setup(env);
     await rule(true, true);
     env.clock.set('2026-03-02T10:00:00.000Z');
     const id = await campaign(keys.editor);
@@ -245,17 +250,32 @@ describeEachDialect('approval of launches', (get) => {
     const revoked = await env.store.db.selectFrom('audit_log').select('action').where('subject', '=', `campaign:${id}`).where('action', '=', 'campaign.approval_revoked').execute();
     expect(revoked).toHaveLength(1);
 
+    // Its template edited after the approval: the content is no longer what was approved either.
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, { at }, keys.editor)).json.status).toBe('awaiting_approval');
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender)).json.status).toBe('scheduled');
+    const tpl = await api.call('PUT', `/api/v1/templates/${template}`, { subject: 'Now 90 % off' }, keys.editor);
+    expect(tpl.status, JSON.stringify(tpl.json)).toBe(200);
+    expect(tpl.json.notice).toContain(`campaign ${id}`);
+    expect((await api.call('GET', `/api/v1/campaigns/${id}`)).json.status).toBe('draft');
+    expect(await env.store.db.selectFrom('deliveries').selectAll().where('campaign_id', '=', id).execute()).toHaveLength(0);
+    const revokedByTemplate = await env.store.db.selectFrom('audit_log').select('action').where('subject', '=', `campaign:${id}`).where('action', '=', 'campaign.approval_revoked').execute();
+    expect(revokedByTemplate).toHaveLength(2);
+
     const late = await campaign(keys.editor, 'Late');
     await api.call('POST', `/api/v1/campaigns/${late}/launch`, { at: '2026-03-02T12:00:00.000Z' }, keys.editor);
-    // A launch takes a local time in the account's zone like /send does (UTC by default).
-    const local = await campaign(keys.editor, 'Local');
-    const localLaunch = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: '2026-03-04T09:00' }, keys.editor);
-    expect(localLaunch.json.pending_approval?.send_at, JSON.stringify(localLaunch.json)).toBe('2026-03-04T09:00:00.000Z');
     env.clock.set('2026-03-02T15:00:00.000Z');
     const approvedLate = await api.call('POST', `/api/v1/campaigns/${late}/approve`, {}, keys.sender);
     expect(approvedLate.json.status).toBe('sending');
     expect(approvedLate.json.scheduled_at).toBe('2026-03-02T15:00:00.000Z');
     env.clock.set('2026-03-02T10:00:00.000Z');
+
+    // /launch reads `at` as /send does: a local time without an offset is in the account's zone.
+    const local = await campaign(keys.editor, 'Local');
+    const localLaunch = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: '2026-03-04T09:00' }, keys.editor);
+    expect(localLaunch.status, JSON.stringify(localLaunch.json)).toBe(200);
+    expect(localLaunch.json.pending_approval.send_at).toBe('2026-03-04T09:00:00.000Z');
+    const badTime = await api.call('POST', `/api/v1/campaigns/${local}/launch`, { at: 'tomorrow' }, keys.editor);
+    expect(badTime.json.error.field).toBe('at');
     await api.app.close();
   });
 

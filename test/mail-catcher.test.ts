@@ -2,6 +2,7 @@
 // how it links copies to the ledger, batching, retention, and the outbox API over it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notify } from '../src/app/notifications/notify.ts';
 import { readCatcherHeaders, type RunningMailCatcher, startMailCatcher } from '../src/inbound/mail-catcher.ts';
 import type { OutgoingEmail } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
@@ -90,6 +91,23 @@ describeEachDialect('mail catcher', (get) => {
     expect(a.raw).toMatch(/^Content-Type: text\/html/m);
     const b = rows.find((r) => r.raw.includes(stray.messageId))!;
     expect(b).toMatchObject({ account_id: null, message_id: null, subject: stray.subject });
+  });
+
+  it("links Herald's own notification emails to the notification's account, so they show in its outbox", async () => {
+    const env = get();
+    const notificationId = await notify(env.deps, { accountId: api.accountId, kind: 'import_failed', title: 'Import 9 failed', body: 'b', data: {}, subject: null });
+    const catcher = await startMailCatcher(env.deps, { host: '127.0.0.1', port: 0 });
+    const copy = email('ops@rcpt.example', { subject: '[Herald] Import 9 failed', messageId: `herald.notification.${notificationId}.7.1@localhost` });
+    const unknown = email('ops@rcpt.example', { subject: 'no such notification', messageId: 'herald.notification.999999.7.1@localhost' });
+    await sendAll(catcher.port, [copy, unknown]);
+    await catcher.close();
+    const rows = await env.store.db.selectFrom('caught_messages').select(['account_id', 'message_id', 'subject']).where('rcpt_to', 'like', '%ops@rcpt.example%').execute();
+    expect(rows.map((r) => [r.subject, r.account_id, r.message_id]).sort()).toEqual([
+      ['[Herald] Import 9 failed', api.accountId, null],
+      ['no such notification', null, null],
+    ]);
+    const outbox = await api.call('GET', '/api/v1/outbox?to=ops@rcpt.example');
+    expect(outbox.json.items.map((m: { subject: string }) => m.subject)).toEqual(['[Herald] Import 9 failed']);
   });
 
   it('batches writes and loses nothing on close', async () => {

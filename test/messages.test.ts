@@ -2,6 +2,10 @@
 // sink. A message is a campaign of kind 'message' with one delivery, so the ledger, the decision
 // (transactional passes marketing suppressions, never a bounce or the blocklist) and the fate
 // endpoint are the campaign machinery's; personal links are signed, expire and stay per account.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSuppression } from '../src/app/suppressions/add-suppression.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
@@ -187,6 +191,20 @@ describeEachDialect('one-off messages', (get) => {
     expect(p.why.summary).toMatch(/^Skipped: unsubscribed/);
     expect(await fate(bounced.json.id)).toMatchObject({ status: 'skipped', reason: 'suppressed_bounce', meaning: 'The address bounced hard before.' });
     expect(await fate(blocked.json.id)).toMatchObject({ status: 'skipped', reason: 'blocklisted' });
+
+    // The notification about a message nobody got speaks of that message, not of a campaign's lists.
+    const notes = await env.store.db
+      .selectFrom('notifications')
+      .select(['title', 'body', 'data'])
+      .where('account_id', '=', api.accountId)
+      .where('kind', '=', 'delivery_zero_recipients')
+      .where('subject_id', '=', promo.json.campaign_id)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0].title).toBe('Message to anna@example.com was not sent: unsubscribed');
+    expect(notes[0].body).toContain(`GET /api/v1/messages/${promo.json.id}`);
+    expect(notes[0].body).not.toMatch(/Correct the audience|send the campaign again/);
+    expect(JSON.parse(notes[0].data)).toMatchObject({ message_id: promo.json.id, reason: 'unsubscribed' });
   });
 
   it('the same idempotency key returns the same message; another payload with it is a conflict', async () => {
@@ -196,11 +214,14 @@ describeEachDialect('one-off messages', (get) => {
     const first = await api.call('POST', '/api/v1/messages', body);
     const again = await api.call('POST', '/api/v1/messages', body);
     expect(first.status).toBe(201);
+    // a replay creates nothing: 200, like a repeated event (POST /api/v1/events)
+    expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ id: first.json.id, campaign_id: first.json.campaign_id, replayed: true });
     // Two retries racing: one message.
     const racing = { ...body, idempotency_key: 'order-18' };
     const [r1, r2] = await Promise.all([api.call('POST', '/api/v1/messages', racing), api.call('POST', '/api/v1/messages', racing)]);
-    expect([r1.status, r2.status]).toEqual([201, 201]);
+    expect([r1.status, r2.status]).toEqual([r1, r2].map((r) => (r.json.replayed ? 200 : 201)));
+    expect([r1.status, r2.status]).toContain(201);
     expect(r1.json.id).toBe(r2.json.id);
     const other = await api.call('POST', '/api/v1/messages', { ...body, content: { subject: 'Twice', html: '<p>twice</p>' } });
     expect(other.status).toBe(409);
@@ -329,6 +350,37 @@ describeEachDialect('one-off messages', (get) => {
     expect(gone.status).toBe(404);
     // The message's fate outlives the contact.
     expect((await api.call('GET', `/api/v1/messages/${sent.json.id}`)).json).toMatchObject({ status: 'sent', contact: null, why: null });
+  });
+
+  it('the CLI speaks in its own options: a replay says it queued nothing new, a missing contact names --create-contact', async () => {
+    const env = get();
+    const { api } = await setup(env);
+    const root = path.resolve(import.meta.dirname, '..');
+    const file = path.join(tmpdir(), `herald-msg-${process.pid}.txt`);
+    writeFileSync(file, 'Hello {{ contact.first_name }}');
+    const cli = async (args: string[]) => {
+      const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), '--account', String(api.accountId), ...args], {
+        cwd: root,
+        env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise((resolve) => child.on('close', resolve));
+      return { stdout, stderr };
+    };
+    const args = ['messages', 'send', '--to', 'anna@example.com', '--subject', 'Hi', '--text-file', file, '--from', FROM, '--transactional', '--key', 'cli-k1'];
+    const first = await cli(args);
+    expect(first.stdout, first.stderr).toMatch(/^queued message \d+ to anna@example.com/);
+    const again = await cli(args);
+    expect(again.stdout).toMatch(/^the key cli-k1 was used before: message \d+ to anna@example.com \(campaign \d+\), status \w+; nothing new was queued/);
+    const unknown = await cli(['messages', 'send', '--to', 'nobody@example.com', '--subject', 'Hi', '--text-file', file, '--from', FROM]);
+    expect(unknown.stderr).toContain('error: --to: contact nobody@example.com not found; add --create-contact to create it');
+    const noBody = await cli(['messages', 'send', '--to', 'anna@example.com', '--subject', 'Hi', '--from', FROM]);
+    expect(noBody.stderr).toContain('error: --subject: content written on the spot needs a body: --html-file, --mjml-file or --text-file');
+    await api.app.close();
   });
 
   it("another account's message is not found", async () => {

@@ -145,6 +145,11 @@ describeEachDialect('notification center', (get) => {
     expect(bad.json.error.message).toContain('must be one of delivery_zero_recipients, delivery_failed');
     // The CLI's way (no schema in front): the use case says the same.
     await expect(listNotifications(env.deps, { accountId: A, role: 'owner', label: 'cli' }, { kind: 'spam_alert' })).rejects.toMatchObject({ code: 'invalid_input', field: 'kind' });
+    await expect(listNotifications(env.deps, { accountId: A, role: 'owner', label: 'cli' }, { severity: 'fatal' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      field: 'severity',
+      message: 'unknown severity "fatal"; one of info, warning, error',
+    });
 
     // The other account sees only its own.
     const other = (await api.call('GET', '/api/v1/notifications', undefined, api.otherKey)).json.items;
@@ -441,6 +446,28 @@ describeEachDialect('notification hooks', (get) => {
     expect(JSON.parse(failed[0].data)).toMatchObject({ campaign_id: broken.id, delivery_id: Number(d.id) });
     await runUntilIdle(worker);
     expect(await notificationsOf(env, accountId, 'delivery_failed')).toHaveLength(1);
+
+    // The template compiles but renders for nobody (a personal link longer than 30 days): every
+    // message fails with render_failed and the delivery completes having sent nothing — say so.
+    const laterBad = await seedTemplate(env.store.db, accountId);
+    const unrendered = await createCampaign(env.deps, actor, { name: 'Unrendered', template_id: laterBad, from_email: 'news@broken.example.com', audience: { list_ids: [list] } });
+    await sendCampaign(env.deps, actor, unrendered.id);
+    // changed after the launch's pre-flight (which would have refused it)
+    await env.store.db
+      .updateTable('templates')
+      .set({ body: '<p><a href="{{ "https://a.example/x" | personal_link: "90d" }}">x</a> <a href="{{ unsubscribe_url }}">u</a></p>' })
+      .where('id', '=', laterBad)
+      .execute();
+    await runUntilIdle(worker);
+    const d3 = await env.store.db.selectFrom('deliveries').selectAll().where('campaign_id', '=', unrendered.id).executeTakeFirstOrThrow();
+    expect(d3.status).toBe('completed');
+    const nothingSent = (await notificationsOf(env, accountId, 'delivery_failed')).filter((n) => JSON.parse(n.data).campaign_id === unrendered.id);
+    expect(nothingSent).toHaveLength(1);
+    expect(nothingSent[0].title).toBe('Campaign "Unrendered" sent nothing: 1 failed');
+    expect(nothingSent[0].body).toContain('render_failed');
+    expect(nothingSent[0].body).toContain('longer than the maximum of 30d');
+    await runUntilIdle(worker);
+    expect((await notificationsOf(env, accountId, 'delivery_failed')).filter((n) => JSON.parse(n.data).campaign_id === unrendered.id)).toHaveLength(1);
 
     // 60 recipients, all refused for policy reasons (5.7.1): Herald pauses the delivery.
     const list2 = await seedList(env.store.db, accountId, 'Blocked');

@@ -2,7 +2,9 @@
 // included), cron rules and zones checked (nothing changes on error), recurring campaigns whose
 // occurrences become runs with their own ledgers (real SMTP sink), the missed-run policies after
 // a gap, confirmation per run, pause/resume, and the end of a schedule (ends_at, max_runs).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { invalid } from '../src/app/errors.ts';
+import { reportCliError } from '../src/cli/cli-context.ts';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../src/app/campaigns/control-campaign.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
@@ -22,6 +24,31 @@ import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 async function runUntilIdle(worker: DeliveryWorker, max = 50) {
   for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
 }
+
+it('a campaign runs filter with an unknown status is refused, naming it (the CLI has no schema in front)', async () => {
+  const { listCampaignDeliveries } = await import('../src/app/deliveries/read-deliveries.ts');
+  const deps = {} as never;
+  await expect(listCampaignDeliveries(deps, { accountId: 1, role: 'owner', label: 'cli' }, 1, { limit: 10, status: 'foo' })).rejects.toMatchObject({
+    code: 'invalid_input',
+    field: 'status',
+    message: expect.stringContaining('unknown run status "foo"; one of scheduled, awaiting_confirmation'),
+  });
+});
+
+it('the CLI names a refused field once, also when the message starts with it', () => {
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    reportCliError(invalid('timezone', 'timezone: "Europe/Berln" is not an IANA time zone such as "Europe/Berlin"'));
+    reportCliError(invalid('cron', 'never fires'));
+  } finally {
+    spy.mockRestore();
+  }
+  expect(written).toEqual(['error: timezone: "Europe/Berln" is not an IANA time zone such as "Europe/Berlin"\n', 'error: cron: never fires\n']);
+});
 
 describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   let sink: SmtpSink;

@@ -3,6 +3,8 @@
 // server on loopback. Each (campaign, entity, contact) gets one message however often the event
 // comes; a condition on the event and a segment on the contact decide who; delays wait; catch-up
 // reaches entities that were in the trigger state before the campaign existed.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import type { Actor } from '../src/app/deps.ts';
@@ -14,6 +16,21 @@ import { createTestApi, type TestApi } from './support/http.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
 const FOR_SALE = { all: [{ field: 'data.status', op: 'eq', value: 'for_sale' }] };
+
+async function runCli(env: TestEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  return { code, stdout, stderr };
+}
 
 async function runUntilIdle(worker: DeliveryWorker, max = 50) {
   for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
@@ -139,6 +156,59 @@ describeEachDialect('triggered campaigns', (get) => {
     expect((await api.call('GET', `/api/v1/campaigns/${campaignId}`)).json.status).toBe('active');
     const diagnosis = await api.call('GET', `/api/v1/campaigns/${campaignId}/diagnosis`);
     expect(diagnosis.json.summary).not.toContain('no lists');
+    await api.app.close();
+  });
+
+  it("a trigger run that reaches nobody is no '0 recipients' alarm: the condition, or the contact's own state, decided it", async () => {
+    const env = get();
+    const { api, template, worker, addr } = await setup(env);
+    const segment = (await api.call('POST', '/api/v1/segments', { name: 'without photos', rules: { all: [{ attribute: 'available_photos', op: 'lte', value: 0 }] } })).json;
+    const campaignId = await triggeredCampaign(api, template.id, { condition: FOR_SALE }, { segment_id: segment.id });
+    await launch(api, campaignId);
+    const ev = await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-7',
+      data: { status: 'for_sale' },
+      contacts: [{ email: addr('carl'), attributes: { available_photos: 3 } }],
+      idempotency_key: 'job-7-for-sale',
+    });
+    expect(ev.json).toMatchObject({ firings_created: 1 });
+    await runUntilIdle(worker);
+    const ledger = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages`)).json.items;
+    expect(ledger.map((m: { status: string; reason: string | null }) => [m.status, m.reason])).toEqual([['skipped', 'excluded_by_segment']]);
+    // Nor is one contact's own state (unsubscribed, no email address): the campaign diagnosis it
+    // would quote speaks of the campaign ("no run has been prepared yet"), not of this run.
+    await api.call('POST', '/api/v1/suppressions', { channel: 'email', address: addr('dora'), reason: 'unsubscribe' });
+    await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-8',
+      data: { status: 'for_sale' },
+      contacts: [{ email: addr('dora'), attributes: { available_photos: 0 } }],
+      idempotency_key: 'job-8-for-sale',
+    });
+    await api.call('POST', '/api/v1/events', {
+      type: 'job.status_changed',
+      entity: 'job-9',
+      data: { status: 'for_sale' },
+      contacts: [{ phone: '+491701234567', attributes: { available_photos: 0 } }],
+      idempotency_key: 'job-9-for-sale',
+    });
+    await runUntilIdle(worker);
+    const reasons = (await api.call('GET', `/api/v1/campaigns/${campaignId}/messages?status=skipped`)).json.items.map((m: { reason: string }) => m.reason).sort();
+    expect(reasons).toEqual(['excluded_by_segment', 'no_address_for_channel', 'unsubscribed']);
+    // why explains each contact from the run that had it, not from the campaign's latest run
+    const whyCarl = (await api.call('GET', `/api/v1/campaigns/${campaignId}/why?contact=${encodeURIComponent(addr('carl'))}`)).json;
+    expect(whyCarl).toMatchObject({ in_audience: true, ledger: { status: 'skipped', reason: 'excluded_by_segment' } });
+    expect(whyCarl.summary).toMatch(/^Skipped: excluded_by_segment/);
+    const whyDora = (await api.call('GET', `/api/v1/campaigns/${campaignId}/why?contact=${encodeURIComponent(addr('dora'))}`)).json;
+    expect(whyDora).toMatchObject({ ledger: { status: 'skipped', reason: 'unsubscribed' } });
+    const zero = await env.store.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('account_id', '=', api.accountId)
+      .where('kind', '=', 'delivery_zero_recipients')
+      .execute();
+    expect(zero).toEqual([]);
     await api.app.close();
   });
 
@@ -281,6 +351,32 @@ describeEachDialect('triggered campaigns', (get) => {
     await api.app.close();
   });
 
+  it('the CLI shows and removes a trigger and explains an entity, as GET/DELETE …/trigger and GET /entities/:entity do', async () => {
+    const env = get();
+    const { api, template, worker, addr } = await setup(env);
+    const id = await triggeredCampaign(api, template.id, { condition: FOR_SALE, delay_minutes: 0 });
+    const acct = ['--account', String(api.accountId)];
+    const shown = await runCli(env, [...acct, 'campaigns', 'trigger', String(id)]);
+    expect(shown.stderr).not.toMatch(/error/);
+    expect(shown.stdout).toContain(`campaign ${id} is triggered by job.status_changed when`);
+    await launch(api, id);
+    await api.call('POST', '/api/v1/events', { type: 'job.status_changed', entity: 'job-77', data: { status: 'for_sale' }, contacts: [{ email: addr('eve') }], idempotency_key: 'job-77' });
+    await runUntilIdle(worker);
+    const entity = await runCli(env, [...acct, 'entities', 'show', 'job-77']);
+    expect(entity.stderr).not.toMatch(/error/);
+    expect(entity.stdout).toMatch(/job\.status_changed.*for_sale/);
+    expect(entity.stdout).toMatch(/For sale.*fired.*sent/);
+    const missing = await runCli(env, [...acct, 'entities', 'show', 'job-0']);
+    expect(missing.stderr).toMatch(/entity job-0 not found/);
+
+    const draft = await triggeredCampaign(api, template.id, {});
+    const removed = await runCli(env, [...acct, 'campaigns', 'untrigger', String(draft)]);
+    expect(removed.stderr).not.toMatch(/error/);
+    expect((await api.call('GET', `/api/v1/campaigns/${draft}/trigger`)).status).toBe(404);
+    expect((await api.call('GET', `/api/v1/campaigns/${draft}`)).json.kind).toBe('one-off');
+    await api.app.close();
+  });
+
   it('bad input is refused with the field named and changes nothing', async () => {
     const env = get();
     const { api, template } = await setup(env);
@@ -297,6 +393,9 @@ describeEachDialect('triggered campaigns', (get) => {
     expect(h2.json()).toMatchObject({ event_id: h1.json().event_id, duplicate: true });
     const disagree = await api.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${api.key}`, 'idempotency-key': 'hdr-2' }, payload: { ...base, idempotency_key: 'body-2' } });
     expect(disagree.json().error.field).toBe('idempotency_key');
+    // a few minutes of clock skew between systems is fine
+    const skewed = await api.call('POST', '/api/v1/events', { ...base, contacts: [], occurred_at: '2026-03-02T10:04:00Z', idempotency_key: 'x5' });
+    expect(skewed.status, JSON.stringify(skewed.json)).toBe(201);
     const before = [await count('trigger_events'), await count('contacts'), await count('campaign_triggers')];
 
     const noKey = await api.call('POST', '/api/v1/events', base);
@@ -312,6 +411,12 @@ describeEachDialect('triggered campaigns', (get) => {
     const otherContact = await api.call('POST', '/api/v1/events', { ...base, contacts: [{ email: 'ok@example.com' }, { id: 999_999 }], idempotency_key: 'x3' });
     expect(otherContact.status).toBe(404);
     expect(otherContact.json.error.field).toBe('contacts[1].id');
+    // An event from the future (a wrong clock, a typo in the year) would hold its firings until
+    // then and pin the entity's state against every real event after it: refused, with the field.
+    const future = await api.call('POST', '/api/v1/events', { ...base, occurred_at: '2030-01-01T00:00:00Z', idempotency_key: 'x4' });
+    expect(future.status).toBe(422);
+    expect(future.json.error).toMatchObject({ code: 'invalid_input', field: 'occurred_at' });
+    expect(future.json.error.message).toContain('in the future');
 
     const draft = (await api.call('POST', '/api/v1/campaigns', { name: 'Bad', template_id: template.id, from_email: 'a@example.com' })).json;
     const badPath = await api.call('PUT', `/api/v1/campaigns/${draft.id}/trigger`, { event_type: 'job.status_changed', condition: { all: [{ field: 'status', op: 'eq', value: 'for_sale' }] } });

@@ -7,10 +7,12 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { bootstrapDefaultAccount } from '../src/app/accounts/bootstrap.ts';
 import { login } from '../src/app/auth/login.ts';
+import { signPersonalLink } from '../src/app/links/personal-link-token.ts';
+import { loadConfig } from '../src/config/load-config.ts';
 import { createUser } from '../src/app/users/create-user.ts';
 import type { Actor } from '../src/app/deps.ts';
 import type { Command } from 'commander';
-import { COMMAND_PERMISSIONS, COMMANDS_WITHOUT_ACTOR, commandPath } from '../src/cli/command-permissions.ts';
+import { COMMAND_PERMISSIONS, commandPath } from '../src/cli/command-permissions.ts';
 import { buildProgram, commandWord } from '../src/cli/program.ts';
 import { createTestEnv, describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
@@ -402,6 +404,23 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     await api.app.close();
   });
 
+  it('the CLI piped into a reader that stops early (| head) ends quietly', async () => {
+    const { api } = await setup(get);
+    const env = get();
+    const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), '--account', String(api.accountId), 'users', 'list'], {
+      cwd: ROOT,
+      env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expect(stderr).not.toMatch(/EPIPE/);
+    expect(code).toBe(0);
+    await api.app.close();
+  });
+
   it('names a permission for real CLI commands only', async () => {
     const program = await buildProgram(['node', 'herald']);
     const paths: string[] = [];
@@ -412,9 +431,54 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     walk(program);
     for (const key of Object.keys(COMMAND_PERMISSIONS)) expect(paths, `${key} is not a command`).toContain(key);
     expect(paths).toContain('campaigns send');
-    // Every command that acts for someone names its permission (a missing one would refuse --as).
-    const missing = paths.filter((p) => !(p in COMMAND_PERMISSIONS) && !COMMANDS_WITHOUT_ACTOR.includes(p));
-    expect(missing, 'commands without a permission in src/cli/command-permissions.ts').toEqual([]);
+    // Every command that acts on an account is checked under --as: a missing entry let an editor
+    // approve (`campaigns approve`), confirm runs or send one-off messages from a terminal.
+    // Process roles take no --as; users and api-keys pass users:manage themselves.
+    const unchecked = paths.filter(
+      (p) => !(p in COMMAND_PERMISSIONS) && !['start', 'serve', 'worker', 'inbound', 'migrate'].includes(p) && !/^(users|api-keys) /.test(p),
+    );
+    expect(unchecked).toEqual([]);
+    // the same permission as GET /api/v1/audit-log
+    expect(COMMAND_PERMISSIONS.audit).toBe('audit:read');
+  });
+
+  it('with --as, the issue-5 commands check the same permission as their API routes', async () => {
+    const { api, addUser } = await setup(get);
+    const env = get();
+    const editor = await addUser('editor');
+    const analyst = await addUser('analyst');
+    const approve = await runCli(env, ['--account', String(api.accountId), '--as', editor.email, 'campaigns', 'approve', '1']);
+    expect(approve.code).toBe(2);
+    expect(approve.stderr).toMatch(/--as: this needs the permission deliveries:start, held by the roles owner, admin, sender; .* has the role editor/);
+    const message = await runCli(env, ['--as', analyst.email, 'messages', 'send', '--to', 'a@acme.test', '--subject', 'x', '--text-file', 'README.md']);
+    expect(message.stderr).toMatch(/--as: this needs the permission messages:send/);
+    // show-or-set commands: showing needs the read permission, setting the write one
+    const showSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999']);
+    expect(showSchedule.stderr).not.toMatch(/--as:/);
+    const setSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999', '--cron', '0 9 * * 1']);
+    expect(setSchedule.stderr).toMatch(/--as: this needs the permission campaigns:write/);
+    const catchUp = await runCli(env, ['--as', editor.email, 'campaigns', 'catch-up', '999', '--send']);
+    expect(catchUp.stderr).toMatch(/--as: this needs the permission deliveries:start/);
+    // a user subscribes themselves: --as is enough, --user is for naming someone else
+    const own = await runCli(env, ['--as', analyst.email, 'notifications', 'subscribe', '--kinds', 'import_failed']);
+    expect(own.stderr).toBe('');
+    expect(own.stdout).toContain(`${analyst.email} gets notifications by email: import_failed`);
+    // links verify takes the purpose the app expects, as POST /api/v1/personal-links/verify does
+    const contact = (await api.call('POST', '/api/v1/contacts', { email: 'linked@acme.test' })).json;
+    const token = signPersonalLink(loadConfig().secret, { accountId: api.accountId, contactId: contact.id, expiresAt: new Date(Date.now() + HOUR), purpose: 'login' });
+    const acct = ['--account', String(api.accountId)];
+    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'login'])).stdout).toContain(`valid login link for contact ${contact.id}`);
+    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'reset'])).stderr).toContain('error: purpose: the link is for "login", not "reset"');
+    // under the approval rule `campaigns send` becomes a request: it says so and who may approve
+    expect((await api.call('PUT', '/api/v1/account/approval', { required: true, four_eyes: true })).status).toBe(200);
+    const campaignId = await sendableCampaign(api);
+    const sender = await addUser('sender');
+    const requested = await runCli(env, ['--as', sender.email, 'campaigns', 'send', String(campaignId)]);
+    expect(requested.stdout).toContain(`campaign ${campaignId} is awaiting_approval`);
+    expect(requested.stdout).toContain(`campaign ${campaignId} awaits approval: this account requires approval before a launch`);
+    const nobody = await runCli(env, ['--account', String(api.accountId), 'notifications', 'subscribe']);
+    expect(nobody.stderr).toMatch(/--user: name the user/);
+    await api.app.close();
   });
 
   it('creates the first owner on first start, with the configured or a generated password, once', async () => {

@@ -8,7 +8,7 @@ import { openApp } from '../app/open-app.ts';
 import { type Permission, roleHas, rolesWith } from '../app/permissions.ts';
 import { actorForUser } from '../app/users/actor-for-user.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { COMMAND_PERMISSIONS, commandPath } from './command-permissions.ts';
+import { commandPath, commandPermission } from './command-permissions.ts';
 
 export interface CliContext {
   deps: AppDeps;
@@ -37,9 +37,10 @@ export async function withApp<T>(cmd: Command, fn: (ctx: CliContext) => Promise<
       );
     }
     const actor = await cliActor(app.deps, opts, app.bootstrap.accountId);
-    const permission = options.permission ?? (opts.as ? COMMAND_PERMISSIONS[commandPath(cmd)] : undefined);
+    const permission = options.permission ?? (opts.as ? commandPermission(cmd) : undefined);
     if (opts.as && !permission) {
-      throw new AppError('forbidden', `herald ${commandPath(cmd)} has no permission defined for acting as a user; run it without --as`, '--as');
+      // fail closed: a command nobody gave a permission would otherwise run unchecked as the user
+      throw new AppError('forbidden', `herald ${commandPath(cmd)} cannot be run with --as: it has no permission in src/cli/command-permissions.ts`, '--as');
     }
     if (permission && !roleHas(actor.role, permission)) {
       const roles = rolesWith(permission);
@@ -84,7 +85,9 @@ export function printTable(rows: Record<string, unknown>[], columns: string[]): 
 
 export function reportCliError(err: unknown): number {
   if (err instanceof AppError) {
-    process.stderr.write(`error: ${err.field ? `${err.field}: ` : ''}${err.message}\n`);
+    // Many messages already start with their field ("timezone: … is not an IANA time zone"): say it once.
+    const prefix = err.field && !err.message.startsWith(`${err.field}: `) ? `${err.field}: ` : '';
+    process.stderr.write(`error: ${prefix}${err.message}\n`);
     const details = err.details as { items?: unknown } | undefined;
     if (err.code === 'preflight_failed' && details?.items) {
       // A refused launch prints its checklist the way `herald campaigns preflight` does.

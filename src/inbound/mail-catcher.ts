@@ -110,10 +110,24 @@ export async function startMailCatcher(deps: AppDeps, options: MailCatcherOption
         .execute();
       for (const r of rows) if (r.message_id_header && !ledger.has(r.message_id_header)) ledger.set(r.message_id_header, r);
     }
+    // Herald's own notification emails (app/notifications/send-notification-emails.ts) are not in
+    // the ledger; their Message-ID names the notification, whose account then sees them in its outbox.
+    const notificationIds = new Map<string, number>();
+    for (const id of ids) {
+      const m = /^herald\.notification\.(\d+)\./.exec(id);
+      if (m && !ledger.has(id)) notificationIds.set(id, Number(m[1]));
+    }
+    const notificationAccount = new Map<number, number>();
+    const wanted = [...new Set(notificationIds.values())];
+    for (let i = 0; i < wanted.length; i += insertChunk) {
+      const rows = await db.selectFrom('notifications').select(['id', 'account_id']).where('id', 'in', wanted.slice(i, i + insertChunk)).execute();
+      for (const r of rows) notificationAccount.set(r.id, r.account_id);
+    }
     const rows = batch.map((c) => {
       const linked = c.messageIdHeader ? ledger.get(c.messageIdHeader) : undefined;
+      const notificationId = c.messageIdHeader ? notificationIds.get(c.messageIdHeader) : undefined;
       return {
-        account_id: linked?.account_id ?? null,
+        account_id: linked?.account_id ?? (notificationId !== undefined ? (notificationAccount.get(notificationId) ?? null) : null),
         message_id: linked?.id ?? null,
         mail_from: c.mailFrom,
         rcpt_to: JSON.stringify(c.rcptTo),

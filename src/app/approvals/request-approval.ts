@@ -112,7 +112,7 @@ export async function requestApproval(
     notice:
       `campaign ${campaignId} awaits approval: this account requires approval before a launch. ` +
       `Someone with deliveries:start (roles ${approvers.join(', ')})` +
-      `${settings.four_eyes ? ` other than the author (${campaign.created_by ?? 'unknown'}) and ${actor.label}` : ''}` +
+      `${settings.four_eyes ? ` other than ${campaign.created_by === actor.label ? `${actor.label} (its author and requester)` : `the author (${campaign.created_by ?? 'unknown'}) and the requester (${actor.label})`}` : ''}` +
       ` approves it with POST /api/v1/campaigns/${campaignId}/approve; it then sends ${when}.`,
   };
 }

@@ -3,6 +3,7 @@
 // the delivery moved, by whoever moved it (the move is conditional, so of many workers exactly
 // one reports it). A failure to notify is logged and never undoes or blocks the delivery's move.
 import type { NotificationKind } from '../../core/notification-kinds.ts';
+import { REASONS } from '../../core/reasons.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { diagnoseCampaign } from '../explain/diagnose-campaign.ts';
 import { notify } from '../notifications/notify.ts';
@@ -28,6 +29,29 @@ async function safely(deps: AppDeps, kind: NotificationKind, deliveryId: number,
 export async function notifyZeroRecipients(deps: AppDeps, deliveryId: number): Promise<void> {
   await safely(deps, 'delivery_zero_recipients', deliveryId, async () => {
     const d = await deliveryFacts(deps, deliveryId);
+    // A one-off message (F0.8) has no lists to correct: say what became of that one message.
+    const message = await deps.store.db
+      .selectFrom('one_off_messages')
+      .innerJoin('messages', 'messages.delivery_id', 'one_off_messages.delivery_id')
+      .leftJoin('contacts', 'contacts.id', 'one_off_messages.contact_id')
+      .select(['one_off_messages.id', 'messages.reason', 'messages.address', 'contacts.email', 'contacts.phone'])
+      .where('one_off_messages.delivery_id', '=', d.id)
+      .executeTakeFirst();
+    if (message) {
+      const reason = message.reason ?? 'not_sent';
+      const meaning = (REASONS as Record<string, string>)[reason] ?? '';
+      const to = message.address ?? message.email ?? message.phone ?? `contact of message ${message.id}`;
+      await notify(deps, {
+        accountId: d.account_id,
+        kind: 'delivery_zero_recipients',
+        title: `Message to ${to} was not sent: ${reason}`,
+        body: `${reason}${meaning ? ` — ${meaning}` : ''}\nIts fate and why: GET /api/v1/messages/${message.id} (herald messages show ${message.id}).`,
+        data: { campaign_id: d.campaign_id, delivery_id: d.id, message_id: message.id, reason, address: to },
+        subject: { type: 'campaign', id: d.campaign_id },
+        dedupeKey: `delivery_zero_recipients:${d.id}`,
+      });
+      return;
+    }
     // Herald itself asks: the diagnosis is the one a person gets from `herald campaigns diagnose`.
     const system: Actor = { accountId: d.account_id, role: 'owner', label: 'system' };
     const diagnosis = await diagnoseCampaign(deps, system, d.campaign_id);
@@ -45,14 +69,21 @@ export async function notifyZeroRecipients(deps: AppDeps, deliveryId: number): P
 }
 
 /** The delivery cannot be sent at all (its template no longer renders, no sender) and was paused. */
-export async function notifyDeliveryFailed(deps: AppDeps, deliveryId: number, reason: string): Promise<void> {
+export async function notifyDeliveryFailed(
+  deps: AppDeps,
+  deliveryId: number,
+  reason: string,
+  ended?: { title: string; completed: true },
+): Promise<void> {
   await safely(deps, 'delivery_failed', deliveryId, async () => {
     const d = await deliveryFacts(deps, deliveryId);
     await notify(deps, {
       accountId: d.account_id,
       kind: 'delivery_failed',
-      title: `Campaign "${d.name}" cannot be sent`,
-      body: `Delivery ${d.id} was paused because it cannot be sent at all: ${reason}\nFix the cause, then resume the campaign (herald campaigns resume ${d.campaign_id}).`,
+      title: ended ? `Campaign "${d.name}" ${ended.title}` : `Campaign "${d.name}" cannot be sent`,
+      body: ended
+        ? `Delivery ${d.id} is completed, and ${reason}\nFix the cause and send a corrected campaign; \`herald campaigns messages ${d.campaign_id} --status failed\` lists every recipient with the reply.`
+        : `Delivery ${d.id} was paused because it cannot be sent at all: ${reason}\nFix the cause, then resume the campaign (herald campaigns resume ${d.campaign_id}).`,
       data: { campaign_id: d.campaign_id, delivery_id: d.id, reason },
       subject: { type: 'campaign', id: d.campaign_id },
     });

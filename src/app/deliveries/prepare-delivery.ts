@@ -31,6 +31,7 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
       'campaigns.audience',
       'campaigns.settings',
       'deliveries.audience as run_audience',
+      'deliveries.run_key',
     ])
     .where('deliveries.id', '=', deliveryId)
     .executeTakeFirstOrThrow();
@@ -89,8 +90,12 @@ export async function prepareDelivery(deps: AppDeps, deliveryId: number): Promis
             : 'the audience is empty: the lists have no members'
           : 'no recipient can be sent to; see the reasons',
     });
-    // F2.3: nobody will get it — say so, with where the audience was lost.
-    if (moved) await notifyZeroRecipients(deps, deliveryId);
+    // F2.3: nobody will get it — say so, with where the audience was lost. Not for a trigger run:
+    // its few contacts were left out by the campaign's own contact conditions (F0.6: "customers
+    // without available photos" leaves out those with photos) or by their own state (unsubscribed,
+    // no email address) — the rules at work, not a mailing that failed — and an error for every
+    // such event would bury the real ones. The run's ledger and GET /entities/:entity say why.
+    if (moved && !delivery.run_key?.startsWith('trigger:')) await notifyZeroRecipients(deps, deliveryId);
   }
   deps.log.info({ deliveryId, ...result }, 'delivery prepared');
   return result;

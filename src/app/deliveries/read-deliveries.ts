@@ -3,7 +3,8 @@
 import type { DeliveryRow } from '../../store/schema.ts';
 import { loadCampaignRow } from '../campaigns/read-campaigns.ts';
 import type { Actor, AppDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
+import { DELIVERY_STATUSES } from '../../core/campaign-lifecycle.ts';
 
 export interface DeliveryView {
   id: number;
@@ -73,6 +74,10 @@ export async function listCampaignDeliveries(
   campaignId: number,
   page: { limit: number; before?: number; status?: string },
 ): Promise<{ items: DeliveryView[]; next_before: number | null }> {
+  // the CLI has no schema in front: a typo must not look like "no such runs"
+  if (page.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(page.status)) {
+    throw invalid('status', `unknown run status "${page.status}"; one of ${DELIVERY_STATUSES.join(', ')}`);
+  }
   await loadCampaignRow(deps, actor, campaignId);
   const rows = await deps.store.db
     .selectFrom('deliveries')

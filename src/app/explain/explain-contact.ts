@@ -40,7 +40,13 @@ export async function explainContact(deps: AppDeps, actor: Actor, campaignId: nu
   const channel = campaign.channel as Channel;
   const { db, caps } = deps.store;
 
-  const deliveryId = await currentDeliveryId(deps, campaignId);
+  // A triggered campaign has a run per firing: a contact is explained from the latest run that had
+  // it (the campaign's latest run is usually someone else's).
+  const ownRun =
+    campaign.kind === 'triggered'
+      ? await db.selectFrom('messages').select('delivery_id').where('campaign_id', '=', campaignId).where('contact_id', '=', contact.id).orderBy('id', 'desc').limit(1).executeTakeFirst()
+      : undefined;
+  const deliveryId = ownRun?.delivery_id ?? (await currentDeliveryId(deps, campaignId));
   // A run with its own recipients (a one-off message, a trigger firing) is explained on them: they
   // count as subscribed, as when the run is prepared.
   const run = deliveryId ? await db.selectFrom('deliveries').select('audience').where('id', '=', deliveryId).executeTakeFirst() : undefined;

@@ -1,6 +1,6 @@
 // A page of the actor's notification center (F2.1), newest first, keyset by id, with this
 // principal's read state; one notification by id.
-import { isNotificationKind, NOTIFICATION_KIND_LIST } from '../../core/notification-kinds.ts';
+import { isNotificationKind, NOTIFICATION_KIND_LIST, type NotificationSeverity } from '../../core/notification-kinds.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { invalid } from '../errors.ts';
 import { loadVisibleNotification, type NotificationView, toNotificationView, visibleNotifications } from './visible-notifications.ts';
@@ -14,6 +14,8 @@ export interface NotificationFilter {
   severity?: string;
 }
 
+const SEVERITIES: string[] = ['info', 'warning', 'error'] satisfies NotificationSeverity[];
+
 export async function listNotifications(
   deps: AppDeps,
   actor: Actor,
@@ -22,6 +24,9 @@ export async function listNotifications(
   const limit = filter.limit ?? 50;
   if (filter.kind !== undefined && !isNotificationKind(filter.kind)) {
     throw invalid('kind', `unknown notification kind "${filter.kind}"; known kinds: ${NOTIFICATION_KIND_LIST.join(', ')}`);
+  }
+  if (filter.severity !== undefined && !SEVERITIES.includes(filter.severity)) {
+    throw invalid('severity', `unknown severity "${filter.severity}"; one of ${SEVERITIES.join(', ')}`);
   }
   let q = visibleNotifications(deps.store.db, actor).selectAll('n').select('s.read_at').orderBy('n.id', 'desc').limit(limit + 1);
   if (filter.before) q = q.where('n.id', '<', filter.before);

@@ -18,6 +18,8 @@ export interface TemplateView {
 /** A template as saved, with the lint warnings found while saving it. */
 export interface SavedTemplate extends TemplateView {
   warnings: LintWarning[];
+  /** set when the change sent approved campaigns back to draft (update-template.ts) */
+  notice?: string;
 }
 
 export function toTemplateView(row: TemplateRow): TemplateView {

@@ -40,6 +40,8 @@ export interface EventResult {
 export const MAX_EVENT_CONTACTS = 1000;
 const MAX_KEY = 200;
 const MAX_ENTITY = 200;
+/** How far ahead of this clock an event's occurred_at may be (the sender's clock may run ahead). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Campaigns that fire on events: running ones (a paused campaign's firings wait for its resume). */
 export const FIRING_CAMPAIGN_STATUSES = ['active', 'paused'];
@@ -147,6 +149,11 @@ export async function recordEvent(deps: AppDeps, actor: Actor, input: EventInput
   if (input.occurred_at !== undefined) {
     occurredAt = new Date(input.occurred_at);
     if (Number.isNaN(occurredAt.getTime())) throw invalid('occurred_at', `occurred_at: "${input.occurred_at}" is not an ISO 8601 time`);
+    // A future time would hold the firings until then and keep the entity's state from every real
+    // event after it (a later occurred_at wins). Allow the clock skew of the sending system.
+    if (occurredAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw invalid('occurred_at', `occurred_at: ${occurredAt.toISOString()} is in the future (it is ${now.toISOString()} here; at most 5 minutes ahead is taken as clock skew)`);
+    }
   }
   const hash = payloadHash({ type: input.type, entity: input.entity, data, contacts: input.contacts ?? [], occurred_at: input.occurred_at ?? null });
 

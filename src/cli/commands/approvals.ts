@@ -72,7 +72,7 @@ export function registerApprovalCommands(program: Command): void {
   campaigns
     .command('launch <id>')
     .description('launch now (or --at a time); under the approval rule this asks for approval')
-    .option('--at <time>', 'ISO 8601 time to send at')
+    .option('--at <time>', 'when to send: a local time in the account\'s zone ("2026-12-01T09:00") or ISO 8601 with an offset')
     .action(async (id, opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const c = await launchCampaign(deps, actor, campaignId(id), { at: opts.at ?? null });

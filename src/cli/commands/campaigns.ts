@@ -152,6 +152,9 @@ export function registerCampaignCommands(program: Command): void {
       withApp(cmd, async ({ deps, actor }) => {
         const campaign = await sendCampaign(deps, actor, int('id')(id), { at: opts.at ?? null });
         process.stdout.write(`campaign ${campaign.id} is ${campaign.status}${campaign.scheduled_at ? ` (at ${campaign.scheduled_at})` : ''}\n`);
+        // e.g. "campaign 5 awaits approval: … someone other than … approves it" (as `campaigns launch` prints)
+        const notice = (campaign as { notice?: string }).notice;
+        if (notice) process.stdout.write(`${notice}\n`);
         // Under the account's approval rule the send became a request (herald campaigns approve): nothing to watch yet.
         if (opts.watch && campaign.status !== 'awaiting_approval') await watch(deps, actor, campaign.id);
       }),

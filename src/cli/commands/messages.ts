@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { findContact } from '../../app/contacts/get-contact.ts';
-import { invalid } from '../../app/errors.ts';
+import { AppError, invalid } from '../../app/errors.ts';
 import type { ContactRef, MessageContent, SendMessageInput } from '../../app/messages/message-input.ts';
 import { getMessage, listMessages, type MessageView } from '../../app/messages/read-messages.ts';
 import { sendMessage } from '../../app/messages/send-message.ts';
@@ -69,6 +69,7 @@ export function registerMessageCommands(program: Command): void {
         let content: MessageContent | undefined;
         if (opts.subject !== undefined || given.length) {
           if (opts.subject === undefined) throw invalid('--subject', 'content written on the spot needs --subject');
+          if (!given.length) throw invalid('--subject', 'content written on the spot needs a body: --html-file, --mjml-file or --text-file');
           content = { subject: opts.subject };
           for (const [kind, path] of given) content[kind as 'html' | 'mjml' | 'text'] = readOption(path!, `--${kind}-file`);
         }
@@ -84,10 +85,19 @@ export function registerMessageCommands(program: Command): void {
           ...(opts.data !== undefined ? { data: parseData(opts.data) } : {}),
           ...(opts.key !== undefined ? { idempotency_key: opts.key } : {}),
         };
-        const sent = await sendMessage(deps, actor, input);
+        const sent = await sendMessage(deps, actor, input).catch((err: unknown) => {
+          // the API's advice names its JSON field; here the option is --create-contact
+          if (err instanceof AppError && err.code === 'not_found' && err.field === 'contact.email') {
+            throw new AppError('not_found', `contact ${opts.to} not found; add --create-contact to create it`, '--to');
+          }
+          throw err;
+        });
         if (wantsJson(cmd)) return printJson(sent);
+        const to = sent.contact?.email ?? `contact ${sent.contact_id}`;
         process.stdout.write(
-          `${sent.replayed ? 'already sent as' : 'queued'} message ${sent.id} to ${sent.contact?.email ?? `contact ${sent.contact_id}`} (campaign ${sent.campaign_id}); a running worker sends it — herald messages show ${sent.id}\n`,
+          sent.replayed
+            ? `the key ${opts.key} was used before: message ${sent.id} to ${to} (campaign ${sent.campaign_id}), status ${sent.status}; nothing new was queued — herald messages show ${sent.id}\n`
+            : `queued message ${sent.id} to ${to} (campaign ${sent.campaign_id}); a running worker sends it — herald messages show ${sent.id}\n`,
         );
         for (const w of sent.warnings) process.stderr.write(`warning: ${w.message}\n`);
       }),
@@ -119,9 +129,11 @@ export function registerMessageCommands(program: Command): void {
     .description('personal links')
     .command('verify <url-or-token>')
     .description('check a personal link as the customer’s app would: the contact, the expiry and the purpose')
-    .action(async (value: string, _opts, cmd) =>
+    .option('--purpose <purpose>', 'the purpose the link must have been made for (e.g. login, reset)')
+    .action(async (value: string, opts: { purpose?: string }, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
-        const verified = await verifyPersonalLink(deps, actor, /^https?:\/\//i.test(value) ? { url: value } : { token: value });
+        const link = /^https?:\/\//i.test(value) ? { url: value } : { token: value };
+        const verified = await verifyPersonalLink(deps, actor, opts.purpose === undefined ? link : { ...link, purpose: opts.purpose });
         if (wantsJson(cmd)) return printJson(verified);
         process.stdout.write(`valid ${verified.purpose} link for contact ${verified.contact.id} (${verified.contact.email ?? verified.contact.phone ?? 'no address'}) until ${verified.expires_at}\n`);
       }),

@@ -74,13 +74,14 @@ export function registerNotificationCommands(program: Command): void {
 
   c.command('subscribe')
     .description('send a user notifications by email (all they may see, or --kinds)')
-    .requiredOption('--user <email>', "the user's sign-in email")
+    .option('--user <email>', "the user's sign-in email (default: the --as user)")
     .option('--off', 'stop the emails')
     .option('--kinds <kinds>', 'comma-separated kinds (default: all the user may see)')
     .action(async (opts, cmd) =>
       withApp(cmd, async ({ deps, actor }) => {
         const kinds = opts.kinds === undefined ? undefined : String(opts.kinds).split(',').map((k) => k.trim()).filter(Boolean);
-        const s = await setEmailSubscription(deps, actor, { enabled: !opts.off, kinds }, { email: opts.user });
+        if (opts.user === undefined && actor.userId == null) throw invalid('--user', 'name the user: --user <email>, or act as them with --as <email>');
+        const s = await setEmailSubscription(deps, actor, { enabled: !opts.off, kinds }, opts.user === undefined ? {} : { email: opts.user });
         if (wantsJson(cmd)) return printJson(s);
         process.stdout.write(
           s.enabled ? `${s.email} gets notifications by email: ${s.kinds.length ? s.kinds.join(', ') : `all they may see (${s.available_kinds.join(', ')})`}\n` : `${s.email} gets no notification emails\n`,

@@ -109,6 +109,7 @@ export function registerTemplateCommands(program: Command): void {
         const saved = await updateTemplate(deps, actor, positiveId(id, 'id'), { name: opts.name, subject: opts.subject, body, format });
         if (wantsJson(cmd)) return printJson(saved);
         process.stdout.write(`updated template ${saved.id} "${saved.name}" to version ${saved.version}\n`);
+        if (saved.notice) process.stdout.write(`${saved.notice}\n`);
         printWarnings(saved.warnings);
       });
     });

@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { invalid } from '../../app/errors.ts';
 import { listCatchUp, sendCatchUp } from '../../app/triggers/catch-up.ts';
 import { declareEventType, listEventTypes, removeEventType } from '../../app/triggers/event-types.ts';
-import { listEvents } from '../../app/triggers/read-events.ts';
+import { getEntity, listEvents } from '../../app/triggers/read-events.ts';
 import { recordEvent } from '../../app/triggers/record-event.ts';
-import { setTrigger } from '../../app/triggers/set-trigger.ts';
-import type { CatchUpMode } from '../../app/triggers/trigger-settings.ts';
+import { getTrigger, removeTrigger, setTrigger } from '../../app/triggers/set-trigger.ts';
+import type { CatchUpMode, TriggerView } from '../../app/triggers/trigger-settings.ts';
 import { parseDelay } from '../../core/triggers/delay.ts';
 import { positiveInt, printJson, printTable, wantsJson, withApp } from '../cli-context.ts';
 
@@ -17,6 +17,11 @@ function jsonOption(text: string, field: string): unknown {
   } catch (err) {
     throw invalid(field, `${field}: not JSON (${(err as Error).message})`);
   }
+}
+
+function printTrigger(cmd: Command, id: string, t: TriggerView): void {
+  if (wantsJson(cmd)) printJson(t);
+  else process.stdout.write(`campaign ${id} is triggered by ${t.event_type}${t.condition ? ` when ${JSON.stringify(t.condition)}` : ''}, delay ${t.delay_seconds}s, catch-up ${t.catch_up}\n`);
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -91,28 +96,59 @@ export function registerTriggerCommands(program: Command): void {
       });
     });
 
+  program
+    .command('entities')
+    .description('what Herald knows of an entity (GET /api/v1/entities/:entity)')
+    .command('show <entity>')
+    .description("its latest state per event type, its events, and every firing with its message's status and reason")
+    .action(async (entity: string, _opts: unknown, cmd: Command) => {
+      await withApp(cmd, async ({ deps, actor }) => {
+        const e = await getEntity(deps, actor, entity);
+        if (wantsJson(cmd)) return printJson(e);
+        process.stdout.write(`entity ${e.entity}\nstates:\n`);
+        printTable(e.states.map((st) => ({ ...st, contacts: st.contact_ids.length })), ['event_type', 'event_id', 'data', 'contacts', 'occurred_at']);
+        process.stdout.write('events:\n');
+        printTable(e.events.map((ev) => ({ ...ev, contacts: ev.contact_ids.length })), ['id', 'type', 'data', 'contacts', 'idempotency_key', 'occurred_at']);
+        process.stdout.write('firings:\n');
+        printTable(e.firings.map((f) => ({ ...f, campaign: `${f.campaign_id} ${f.campaign_name}` })), ['id', 'campaign', 'contact_id', 'source', 'status', 'due_at', 'delivery_id', 'message_status', 'message_reason']);
+      });
+    });
+
   const campaigns = program.commands.find((c) => c.name() === 'campaigns') ?? program.command('campaigns');
   campaigns
     .command('trigger <id>')
-    .description('make a draft campaign triggered by an event type')
-    .requiredOption('--event <type>', 'the event type')
+    .description('make a draft campaign triggered by an event type; without --event, show its trigger')
+    .option('--event <type>', 'the event type')
     .option('--when <json>', 'condition on the event, e.g. \'{"all":[{"field":"data.status","op":"eq","value":"for_sale"}]}\'')
     .option('--delay <delay>', 'wait before sending: 90s, 10m, 2h, 1d', '0m')
     .option('--catch-up <mode>', 'entities already in the trigger state at launch: send or list', 'list')
-    .action(async (id: string, opts: { event: string; when?: string; delay: string; catchUp: string }, cmd: Command) => {
+    .action(async (id: string, opts: { event?: string; when?: string; delay: string; catchUp: string }, cmd: Command) => {
+      if (opts.event === undefined) {
+        await withApp(cmd, async ({ deps, actor }) => printTrigger(cmd, id, await getTrigger(deps, actor, positiveInt(id, 'id'))));
+        return;
+      }
+      const event = opts.event;
       const delay = parseDelay(opts.delay);
       if (!delay.ok) throw invalid('--delay', delay.reason);
       if (opts.catchUp !== 'send' && opts.catchUp !== 'list') throw invalid('--catch-up', `--catch-up must be send or list, got "${opts.catchUp}"`);
       const condition = opts.when ? jsonOption(opts.when, '--when') : undefined;
       await withApp(cmd, async ({ deps, actor }) => {
         const t = await setTrigger(deps, actor, positiveInt(id, 'id'), {
-          event_type: opts.event,
+          event_type: event,
           ...(condition !== undefined ? { condition } : {}),
           delay_minutes: delay.seconds / 60,
           catch_up: opts.catchUp as CatchUpMode,
         });
-        if (wantsJson(cmd)) printJson(t);
-        else process.stdout.write(`campaign ${id} is triggered by ${t.event_type}${t.condition ? ` when ${JSON.stringify(t.condition)}` : ''}, delay ${t.delay_seconds}s, catch-up ${t.catch_up}\n`);
+        printTrigger(cmd, id, t);
+      });
+    });
+  campaigns
+    .command('untrigger <id>')
+    .description('remove the trigger of a draft (it becomes a one-off draft again)')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      await withApp(cmd, async ({ deps, actor }) => {
+        await removeTrigger(deps, actor, positiveInt(id, 'id'));
+        process.stdout.write(`campaign ${id} is no longer triggered (a one-off draft)\n`);
       });
     });
   campaigns

@@ -74,7 +74,7 @@ export const approvalRoutes: RouteDef[] = [
       'Launch now or at a time (`at`): under the approval rule a draft goes to awaiting_approval (see `notice`); without it, launching needs deliveries:start',
     schema: {
       params: idParams,
-      // Parsed like /send's (src/app/schedules/parse-send-time.ts): an offset, or a local time in the account's zone.
+      // as POST …/send: an ISO time with an offset, or a local time in the account's zone (parse-send-time.ts)
       body: { type: ['object', 'null'], additionalProperties: false, properties: { at: { type: ['string', 'null'], minLength: 1, maxLength: 64 } } },
       response: { 200: campaignView },
     },

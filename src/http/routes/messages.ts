@@ -86,9 +86,13 @@ export const messageRoutes: RouteDef[] = [
           idempotency_key: { type: 'string', minLength: 1, maxLength: 200, description: 'the same key again returns the same message' },
         },
       },
-      response: { 201: messageView },
+      response: { 200: messageView, 201: messageView },
     },
-    handler: ({ deps, actor, body }) => sendMessage(deps, actor, body),
+    // 201 for a new message; 200 when the idempotency key returned an earlier one (replayed)
+    handler: async ({ deps, actor, body, reply }) => {
+      const message = await sendMessage(deps, actor, body);
+      return reply.status(message.replayed ? 200 : 201).send(message);
+    },
   },
   {
     method: 'GET',

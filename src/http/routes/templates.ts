@@ -35,7 +35,12 @@ const summaryProperties = {
 const templateSchema: JsonSchema = { type: 'object', properties: { ...summaryProperties, body: { type: 'string' } } };
 const savedTemplateSchema: JsonSchema = {
   type: 'object',
-  properties: { ...summaryProperties, body: { type: 'string' }, warnings: warningsSchema },
+  properties: {
+    ...summaryProperties,
+    body: { type: 'string' },
+    warnings: warningsSchema,
+    notice: { type: 'string', description: 'approved campaigns that the change sent back to draft' },
+  },
 };
 
 export const templateRoutes: RouteDef[] = [
