@@ -279,6 +279,27 @@ describeEachDialect('approval of launches', (get) => {
     await api.app.close();
   });
 
+  it('four-eyes tells people apart, not credentials: a user cannot approve their own campaign through a key they made', async () => {
+    const env = get();
+    const { api, keys, campaign, rule } = await setup(env);
+    await rule(true, true);
+    const made = await api.call('POST', '/api/v1/users', { email: `ada-${Math.random().toString(36).slice(2, 8)}@example.com`, role: 'admin', password: 'ada-password-1' });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    const signIn = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: made.json.user.email, password: 'ada-password-1' } });
+    const session = signIn.json().token as string;
+    // Ada writes and launches as herself, then makes a key for a script.
+    const id = await campaign(session, 'Ada’s');
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/launch`, {}, session)).json.status).toBe('awaiting_approval');
+    const adaKey = (await api.call('POST', '/api/v1/api-keys', { name: 'ada script', role: 'sender' }, session)).json.key as string;
+    const through = await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, adaKey);
+    expect(through.status).toBe(403);
+    expect(through.json.error.message).toMatch(new RegExp(`acting for user:${made.json.user.id}\\) are its author`));
+    expect((await api.call('GET', `/api/v1/campaigns/${id}`)).json.status).toBe('awaiting_approval');
+    // Someone else approves.
+    expect((await api.call('POST', `/api/v1/campaigns/${id}/approve`, {}, keys.sender)).json.status).toBe('sending');
+    await api.app.close();
+  });
+
   it('a recurring campaign goes through approval too: approved, its schedule becomes active', async () => {
     const env = get();
     const { api, keys, campaign, rule } = await setup(env);

@@ -1,7 +1,8 @@
 // The account's approval rule (F4.2) and the four-eyes decision, pure.
 // - required: a launch becomes a request that someone holding deliveries:start approves;
 // - four_eyes: that someone is neither the campaign's author nor whoever asked for the launch.
-// People are told apart by their actor label ("user:7", "api_key:3", "cli").
+// People are told apart by who they are ("user:7"; an API key made by a user is that user, see
+// src/app/approvals/person-of.ts; other keys and the CLI by their label).
 
 export interface ApprovalSettings {
   required: boolean;

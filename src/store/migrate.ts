@@ -14,6 +14,7 @@ import { approvalsMigration } from './migrations/0012-approvals.ts';
 import { messagesMigration } from './migrations/0015-messages.ts';
 import { schedulesMigration } from './migrations/0013-schedules.ts';
 import { sessionsMigration } from './migrations/0011-sessions.ts';
+import { keyOwnersMigration } from './migrations/0017-key-owners.ts';
 import { notificationEmailsMigration } from './migrations/0016-notification-emails.ts';
 import { triggersMigration } from './migrations/0014-triggers.ts';
 import type { Store } from './open-database.ts';
@@ -37,6 +38,7 @@ function provider(store: Store): MigrationProvider {
         '0013-schedules': schedulesMigration(store.caps),
         '0011-sessions': sessionsMigration(store.caps),
         '0016-notification-emails': notificationEmailsMigration(store.caps),
+        '0017-key-owners': keyOwnersMigration(store.caps),
         '0014-triggers': triggersMigration(store.caps),
       };
     },

@@ -38,6 +38,8 @@ export interface ApiKeysTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Actor label of whoever created the key ("user:7"); null for the bootstrap key and older keys. */
+  created_by: string | null;
 }
 
 export interface ContactsTable {

@@ -54,7 +54,7 @@ export async function createApiKey(
   const row = await deps.store.db.transaction().execute(async (trx) => {
     const created = await trx
       .insertInto('api_keys')
-      .values({ account_id: input.accountId, name: input.name, key_hash: hashApiKey(key), key_prefix: prefix, role: input.role, created_at: now })
+      .values({ account_id: input.accountId, name: input.name, key_hash: hashApiKey(key), key_prefix: prefix, role: input.role, created_at: now, created_by: actor?.label ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
     if (actor) await recordAudit({ trx, now }, actor, 'api_key.create', `api_key:${created.id}`, { name: input.name, role: input.role, prefix });

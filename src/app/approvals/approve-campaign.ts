@@ -14,6 +14,7 @@ import { rolesWith } from '../permissions.ts';
 import { loadApprovalSettings } from './approval-settings.ts';
 import { assertPreflightReady, raced } from './launch-checks.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
+import { personOf } from './person-of.ts';
 
 export async function approveCampaign(deps: AppDeps, actor: Actor, campaignId: number, input: { comment?: string | null } = {}): Promise<CampaignView> {
   const campaign = await loadCampaignRow(deps, actor, campaignId);
@@ -23,15 +24,21 @@ export async function approveCampaign(deps: AppDeps, actor: Actor, campaignId: n
   }
 
   const settings = await loadApprovalSettings(deps, actor.accountId);
-  const conflict = fourEyesConflict(settings, { approver: actor.label, requester: pending.requested_by, author: campaign.created_by });
+  // People, not credentials: an API key made by a user stands for that user.
+  const { db } = deps.store;
+  const approver = await personOf(db, actor.accountId, actor.label);
+  const requester = await personOf(db, actor.accountId, pending.requested_by);
+  const author = campaign.created_by ? await personOf(db, actor.accountId, campaign.created_by) : null;
+  const conflict = fourEyesConflict(settings, { approver, requester, author });
   if (conflict) {
+    const acting = approver !== actor.label ? ` acting for ${approver}` : '';
     throw new AppError(
       'forbidden',
       `four-eyes is on for this account: campaign ${campaignId} was written by ${campaign.created_by ?? 'unknown'} and its launch requested by ` +
-        `${pending.requested_by}, and you (${actor.label}) are its ${conflict.as}; someone else with deliveries:start ` +
+        `${pending.requested_by}, and you (${actor.label}${acting}) are its ${conflict.as}; someone else with deliveries:start ` +
         `(roles ${rolesWith('deliveries:start').join(', ')}) must approve it`,
       'approver',
-      { four_eyes: true, author: campaign.created_by, requested_by: pending.requested_by, approver: actor.label },
+      { four_eyes: true, author: campaign.created_by, requested_by: pending.requested_by, approver: actor.label, approver_person: approver },
     );
   }
 
