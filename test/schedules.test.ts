@@ -330,6 +330,17 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     expect(sink.count() - before).toBe(3);
     const audit = await env.store.db.selectFrom('audit_log').select('action').where('subject', 'in', [`delivery:${run.id}`, `delivery:${second.id}`]).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['delivery.confirm', 'delivery.skip']);
+
+    // A run nobody confirmed is superseded when the next one comes due: never sent late, never piling up.
+    env.clock.set('2026-03-02T13:00:05.000Z');
+    await runUntilIdle(worker);
+    env.clock.set('2026-03-02T14:00:05.000Z');
+    await runUntilIdle(worker);
+    const [third, fourth] = (await runs(env, c.id)).slice(2);
+    expect(third).toMatchObject({ run_key: 'cron:2026-03-02T13:00:00.000Z', status: 'skipped', status_reason: expect.stringMatching(/not confirmed before the next run/) });
+    expect(fourth).toMatchObject({ run_key: 'cron:2026-03-02T14:00:00.000Z', status: 'awaiting_confirmation' });
+    expect((await api.call('POST', `/api/v1/deliveries/${third.id}/confirm`)).status).toBe(409);
+    expect(sink.count() - before).toBe(3);
     await cancelCampaign(env.deps, actor, c.id);
   });
 

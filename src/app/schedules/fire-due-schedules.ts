@@ -94,6 +94,17 @@ async function fireOccurrence(deps: AppDeps, s: DueSchedule, now: Date): Promise
       now,
     });
     if (!delivery.created) return null;
+    if (plan.status === 'awaiting_confirmation') {
+      // An older run still waiting for its confirmation is superseded by this one: confirming it
+      // now would send last week's mailing late, and unconfirmed runs would pile up one per occurrence.
+      await trx
+        .updateTable('deliveries')
+        .set({ status: 'skipped', status_reason: `not confirmed before the next run (${occurrenceIso}) came due`, finished_at: nowIso, updated_at: nowIso })
+        .where('campaign_id', '=', s.campaign_id)
+        .where('status', '=', 'awaiting_confirmation')
+        .where('id', '!=', delivery.id)
+        .execute();
+    }
     if (next === null) {
       // The schedule has ended (ends_at or max_runs): the campaign is completed; its runs go on.
       await trx.updateTable('campaigns').set({ status: 'completed', updated_at: nowIso }).where('id', '=', s.campaign_id).where('status', '=', 'active').execute();
