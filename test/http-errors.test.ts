@@ -23,6 +23,16 @@ describeEachDialect('HTTP errors', (get) => {
     const badJson = await api.app.inject({ method: 'POST', url: '/api/v1/lists', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, payload: '{"name": ' });
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json().error.code).toBe('invalid_json');
+    // A client that always sends "content-type: application/json" may post an action without a body…
+    const drafted = await api.call('POST', '/api/v1/campaigns', { name: 'empty-body' });
+    const bare = await api.app.inject({ method: 'DELETE', url: `/api/v1/campaigns/${drafted.json.id}`, headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, payload: '' });
+    expect(bare.statusCode).toBe(204);
+    // …but a route that needs a body still says what is missing, and poisoned JSON is refused.
+    const noBody = await api.app.inject({ method: 'POST', url: '/api/v1/lists', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, payload: '' });
+    expect(noBody.statusCode).toBe(400);
+    expect(noBody.json().error.message).toMatch(/body/);
+    const poisoned = await api.app.inject({ method: 'POST', url: '/api/v1/lists', headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' }, payload: '{"name":"p","__proto__":{"x":1}}' });
+    expect(poisoned.statusCode).toBe(400);
 
     const huge = await api.app.inject({
       method: 'POST',

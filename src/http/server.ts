@@ -93,6 +93,16 @@ export async function buildServer(deps: AppDeps, options: BuildServerOptions = {
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'], (_req, payload, done) =>
     done(null, payload),
   );
+  // An action without a body (POST …/pause) sent by a client that always says
+  // "content-type: application/json" is not an error; Fastify's parser refuses the empty body.
+  // Anything else goes through Fastify's own parser (with its prototype-poisoning checks).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return jsonParser(request, text, done);
+  });
 
   const routes = [...buildRouteTable(), ...(options.routes ?? [])];
   for (const route of routes) {
