@@ -236,6 +236,12 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     expect(stats.status).toBe(200);
     expect(stats.json).toMatchObject({ campaign_id: c.id, delivery: { id: first, status: 'completed' }, total: 3, sent: 3 });
     expect(stats.json.kpis.sent).toBe(3);
+    expect(stats.json.runs).toBe('one');
+    // The campaign's own numbers add up every run; its `delivery` is the latest.
+    const overall = await api.call('GET', `/api/v1/campaigns/${c.id}/stats`);
+    expect(overall.json).toMatchObject({ runs: 'all', total: 6, sent: 6, delivery: { id: all[1].id } });
+    expect(overall.json.kpis.sent).toBe(6);
+    expect(overall.json.hourly.reduce((n: number, h: { sent: number }) => n + h.sent, 0)).toBe(6);
     // Each run's ledger is its own.
     const perRun = await env.store.db.selectFrom('messages').select(['delivery_id', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', '=', c.id).groupBy('delivery_id').execute();
     expect(perRun.map((r) => Number(r.n))).toEqual([3, 3]);

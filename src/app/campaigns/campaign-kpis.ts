@@ -3,6 +3,7 @@
 import { type CampaignKpis, campaignKpis } from '../../core/campaign-kpis.ts';
 import type { AppDeps } from '../deps.ts';
 import { sql } from 'kysely';
+import { inScope, type RunScope } from './run-scope.ts';
 
 // The hour of an ISO timestamp ("2026-03-02T10"), the same literal SQL in SELECT and GROUP BY.
 const HOUR = sql<string>`substr(occurred_at, 1, 13)`;
@@ -17,8 +18,9 @@ export interface HourlyActivity {
   bounces: number;
 }
 
-export async function deliveryKpis(deps: AppDeps, deliveryId: number, campaignId: number): Promise<CampaignKpis> {
+export async function deliveryKpis(deps: AppDeps, scope: RunScope): Promise<CampaignKpis> {
   const { db } = deps.store;
+  const campaignId = scope.campaignId;
   const m = await db
     .selectFrom('messages')
     .select((eb) => [
@@ -33,7 +35,7 @@ export async function deliveryKpis(deps: AppDeps, deliveryId: number, campaignId
       eb.fn.sum<number>(eb.case().when('unsubscribed_at', 'is not', null).then(1).else(0).end()).as('unsubscribes'),
       eb.fn.sum<number>(eb.case().when('complained_at', 'is not', null).then(1).else(0).end()).as('complaints'),
     ])
-    .where('delivery_id', '=', deliveryId)
+    .$call((q) => inScope(q, deps, scope))
     .executeTakeFirstOrThrow();
   const e = await db
     .selectFrom('message_events')
@@ -44,7 +46,7 @@ export async function deliveryKpis(deps: AppDeps, deliveryId: number, campaignId
       eb.fn.sum<number>(eb.case().when(eb.and([eb('type', '=', 'clicked'), eb('machine', '=', 0)])).then(1).else(0).end()).as('human_clicks'),
     ])
     .where('campaign_id', '=', campaignId)
-    .where('delivery_id', '=', deliveryId)
+    .$call((q) => inScope(q, deps, scope))
     .where('type', 'in', ['opened', 'clicked'])
     .executeTakeFirstOrThrow();
   const n = (v: unknown) => Number(v ?? 0);
@@ -66,8 +68,8 @@ export async function deliveryKpis(deps: AppDeps, deliveryId: number, campaignId
   });
 }
 
-/** Events per hour (UTC) of a delivery, for charts: sends, opens and clicks (human apart), bounces. */
-export async function deliveryActivityByHour(deps: AppDeps, deliveryId: number, campaignId: number): Promise<HourlyActivity[]> {
+/** Events per hour (UTC) of a run (or all runs), for charts: sends, opens and clicks (human apart), bounces. */
+export async function deliveryActivityByHour(deps: AppDeps, scope: RunScope): Promise<HourlyActivity[]> {
   const { db } = deps.store;
   const rows = await db
     .selectFrom('message_events')
@@ -77,8 +79,8 @@ export async function deliveryActivityByHour(deps: AppDeps, deliveryId: number, 
       'machine',
       sql<number>`count(*)`.as('n'),
     ])
-    .where('campaign_id', '=', campaignId)
-    .where('delivery_id', '=', deliveryId)
+    .where('campaign_id', '=', scope.campaignId)
+    .$call((q) => inScope(q, deps, scope))
     .groupBy([HOUR, 'type', 'machine'])
     .execute();
   const byHour = new Map<string, HourlyActivity>();

@@ -11,10 +11,14 @@ import { deliveryActivityByHour, deliveryKpis, type HourlyActivity } from './cam
 import { readAccountLimits } from '../pacing/read-limits.ts';
 import type { Actor, AppDeps } from '../deps.ts';
 import { currentDeliveryId, loadCampaignRow } from './read-campaigns.ts';
+import { campaignFollowsDelivery } from '../../core/campaign-lifecycle.ts';
+import { inScope, type RunScope } from './run-scope.ts';
 
 export interface CampaignStats {
   campaign_id: number;
   status: string;
+  /** 'all': the sum of every run of a recurring or triggered campaign; 'one': `delivery` alone. */
+  runs: 'all' | 'one';
   delivery: {
     id: number;
     status: string;
@@ -48,13 +52,19 @@ export interface CampaignStats {
   links: TrackingCounts['clicks_by_url'];
 }
 
-/** The current delivery's numbers, or one run's (`deliveryId`, of this campaign: the caller checked). */
+/**
+ * A one-off campaign's numbers are its delivery's; a recurring or triggered campaign's are the sum
+ * of all its runs (its `delivery` is the latest run); `deliveryId` asks for one run (of this
+ * campaign: the caller checked).
+ */
 export async function campaignStats(deps: AppDeps, actor: Actor, id: number, options: { deliveryId?: number } = {}): Promise<CampaignStats> {
   const campaign = await loadCampaignRow(deps, actor, id);
   const deliveryId = options.deliveryId ?? (await currentDeliveryId(deps, id));
+  const scope: RunScope = { campaignId: id, deliveryId: options.deliveryId === undefined && !campaignFollowsDelivery(campaign.kind) ? null : deliveryId };
   const empty: CampaignStats = {
     campaign_id: id,
     status: campaign.status,
+    runs: scope.deliveryId === null ? 'all' : 'one',
     delivery: null,
     total: 0,
     to_send: 0,
@@ -85,7 +95,7 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number, opt
   const groups = await db
     .selectFrom('messages')
     .select(['status', 'reason', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('possible_duplicate').as('dups')])
-    .where('delivery_id', '=', deliveryId)
+    .$call((q) => inScope(q, deps, scope))
     .groupBy(['status', 'reason'])
     .execute();
   const s = { ...empty, delivery };
@@ -113,7 +123,7 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number, opt
   const recent = await db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('delivery_id', '=', deliveryId)
+    .$call((q) => inScope(q, deps, scope))
     .where('status', '=', 'sent')
     .where('sent_at', '>=', minuteAgo)
     .executeTakeFirstOrThrow();
@@ -122,13 +132,13 @@ export async function campaignStats(deps: AppDeps, actor: Actor, id: number, opt
   const lastHour = await db
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('delivery_id', '=', deliveryId)
+    .$call((q) => inScope(q, deps, scope))
     .where('status', '=', 'sent')
     .where('sent_at', '>=', hourAgo)
     .executeTakeFirstOrThrow();
   s.sent_last_hour = Number(lastHour.n);
-  s.kpis = await deliveryKpis(deps, deliveryId, id);
-  s.hourly = await deliveryActivityByHour(deps, deliveryId, id);
+  s.kpis = await deliveryKpis(deps, scope);
+  s.hourly = await deliveryActivityByHour(deps, scope);
   s.links = (await trackingCounts(deps, actor.accountId, id)).clicks_by_url;
   if (s.to_send > 0 && s.sent_last_hour > 0) {
     const policy = await loadPacingPolicy(deps, actor.accountId);

@@ -18,7 +18,7 @@ async function printStats(deps: AppDeps, actor: Actor, id: number, json: boolean
   const s = await campaignStats(deps, actor, id);
   if (json) return printJson(s);
   process.stdout.write(
-    `campaign ${id}: ${s.status}${s.delivery ? ` (delivery ${s.delivery.id}: ${s.delivery.status}${s.delivery.status_reason ? ` — ${s.delivery.status_reason}` : ''})` : ''}\n` +
+    `campaign ${id}: ${s.status}${s.delivery ? ` (${s.runs === 'all' ? 'all runs; latest ' : ''}delivery ${s.delivery.id}: ${s.delivery.status}${s.delivery.status_reason ? ` — ${s.delivery.status_reason}` : ''})` : ''}\n` +
       `  total ${s.total}  sent ${s.sent}  to send ${s.to_send}  deferred ${s.deferred}  failed ${s.failed}  skipped ${s.skipped}  cancelled ${s.cancelled}  uncertain ${s.uncertain}\n` +
       `  progress ${(s.progress * 100).toFixed(1)}%  sent in the last minute ${s.sent_last_minute}${s.projected_finish_at ? `  projected finish ${s.projected_finish_at}` : ''}` +
       `${s.possible_duplicates ? `\n  possible duplicates (sent again after a crash during hand-off): ${s.possible_duplicates}` : ''}\n`,
