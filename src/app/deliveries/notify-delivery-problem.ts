@@ -12,7 +12,7 @@ async function deliveryFacts(deps: AppDeps, deliveryId: number) {
   return deps.store.db
     .selectFrom('deliveries')
     .innerJoin('campaigns', 'campaigns.id', 'deliveries.campaign_id')
-    .select(['deliveries.id', 'deliveries.account_id', 'deliveries.campaign_id', 'campaigns.name'])
+    .select(['deliveries.id', 'deliveries.account_id', 'deliveries.campaign_id', 'deliveries.run_key', 'campaigns.name', 'campaigns.kind'])
     .where('deliveries.id', '=', deliveryId)
     .executeTakeFirstOrThrow();
 }
@@ -59,7 +59,12 @@ export async function notifyZeroRecipients(deps: AppDeps, deliveryId: number): P
       accountId: d.account_id,
       kind: 'delivery_zero_recipients',
       title: `Campaign "${d.name}" reached 0 recipients`,
-      body: `${diagnosis.summary}\nNothing was sent. Correct the audience (lists, segment, exclusions) and send the campaign again; \`herald campaigns diagnose ${d.campaign_id}\` shows the whole funnel.`,
+      // F2.3: the fix is a corrected re-send; a recurring run's fix is a corrected audience before the next run.
+      body: `${diagnosis.summary}\nNothing was sent. ${
+        d.kind === 'recurring'
+          ? `Correct the audience (lists, segment, exclusions) before the next run (this was ${d.run_key ?? 'a run'})`
+          : 'Correct the audience (lists, segment, exclusions) and send the campaign again'
+      }; \`herald campaigns diagnose ${d.campaign_id}\` shows the whole funnel.`,
       data: { campaign_id: d.campaign_id, delivery_id: d.id, summary: diagnosis.summary, lists: diagnosis.lists, exclude_lists: diagnosis.exclude_lists, funnel: diagnosis.funnel },
       subject: { type: 'campaign', id: d.campaign_id },
       // Preparation is run again after a crash: one report per delivery.
