@@ -1,5 +1,5 @@
 // Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
-// users and roles, API keys, webhooks. Each tab reads and writes its own API.
+// the approval rule, users and roles, API keys, webhooks. Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
@@ -11,6 +11,7 @@ const TABS = [
   { key: 'profile', label: 'Company profile' },
   { key: 'senders', label: 'Sender domains' },
   { key: 'limits', label: 'Limits & quiet hours' },
+  { key: 'approval', label: 'Approval' },
   { key: 'users', label: 'Users & roles' },
   { key: 'keys', label: 'API keys' },
   { key: 'webhooks', label: 'Webhooks' },
@@ -30,6 +31,7 @@ export function SettingsPage({ tab }: { tab: string }) {
       {tab === 'profile' && <ProfileTab />}
       {tab === 'senders' && <SendersTab />}
       {tab === 'limits' && <LimitsTab />}
+      {tab === 'approval' && <ApprovalTab />}
       {tab === 'users' && <UsersTab />}
       {tab === 'keys' && <KeysTab />}
       {tab === 'webhooks' && <WebhooksTab />}
@@ -332,6 +334,60 @@ function LimitsTab() {
         </div>
       </form>
     </>
+  );
+}
+
+interface ApprovalRule {
+  required: boolean;
+  four_eyes: boolean;
+}
+
+/** The approval rule (F4.2): whether a launch becomes a request, and whether its author may approve it. */
+function ApprovalTab() {
+  const { toast, noteForbidden } = useSession();
+  const loaded = useApi(async () => {
+    try {
+      return await api.get<ApprovalRule>('/api/v1/account/approval');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  const [rule, setRule] = useState<ApprovalRule>({ required: false, four_eyes: false });
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (loaded.data) setRule(loaded.data);
+  }, [loaded.data]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setRule(await api.put<ApprovalRule>('/api/v1/account/approval', rule));
+      toast('Approval rule saved.');
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (loaded.data === null) return <p className="muted">This Herald has no approvals: every launch starts at once.</p>;
+  if (!loaded.data) return <Loading />;
+  return (
+    <form className="card form" onSubmit={save} noValidate aria-labelledby="approval-title">
+      <h2 id="approval-title">Approval</h2>
+      <ErrorBox error={error} />
+      <label className="check">
+        <input type="checkbox" checked={rule.required} onChange={(e) => setRule({ ...rule, required: e.target.checked })} /> Launches need approval (a launch becomes a
+        request that someone who may start deliveries approves or rejects)
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={rule.four_eyes} disabled={!rule.required} onChange={(e) => setRule({ ...rule, four_eyes: e.target.checked })} /> Four eyes (the
+        approver is neither the campaign's author nor the one who asked to launch it)
+      </label>
+      <ActionButton permission="settings:write" type="submit" kind="primary" onClick={() => undefined}>
+        Save approval rule
+      </ActionButton>
+    </form>
   );
 }
 
