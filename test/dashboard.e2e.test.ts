@@ -492,7 +492,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await admin.getByText('ana.lyst@shop.example.com is now sender.').waitFor();
     await admin.getByRole('row', { name: /ana\.lyst@/ }).getByRole('button', { name: 'Disable' }).click();
     await admin.getByText('ana.lyst@shop.example.com can no longer sign in').waitFor();
-    const users = (await apiCall('GET', '/api/v1/users')).items as { email: string; role: string; disabled_at: string | null }[];
+    const users = (await apiCall('GET', '/api/v1/users')).items as { id: number; email: string; role: string; disabled_at: string | null }[];
     expect(users.find((u) => u.email === 'ana.lyst@shop.example.com')).toMatchObject({ role: 'sender', disabled_at: expect.any(String) });
     await shotOf(admin, '11-settings-users');
 
@@ -519,6 +519,25 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await admin.getByText('Approval rule saved.').waitFor();
     expect(await apiCall('GET', '/api/v1/account/approval')).toEqual({ required: true, four_eyes: true });
     await shotOf(admin, '13-settings-approval');
+
+    // Suppressions: a bad address is refused with the server's reason; a good one is blocklisted
+    // with a note (normalized to lower case), listed, and removed.
+    await admin.getByRole('link', { name: 'Suppressions' }).click();
+    const suppress = admin.getByRole('form', { name: 'Suppress an address' });
+    await suppress.getByLabel('Address to suppress').fill('not an address');
+    await suppress.getByRole('button', { name: 'Suppress' }).click();
+    await suppress.getByRole('alert').waitFor();
+    await suppress.getByLabel('Address to suppress').fill('Angry@Example.com');
+    await suppress.getByLabel('Note').fill('asked by phone');
+    await suppress.getByRole('button', { name: 'Suppress' }).click();
+    const suppressed = admin.getByTestId('suppressions-table').getByRole('row', { name: /angry@example\.com/ });
+    await suppressed.waitFor();
+    expect(await suppressed.textContent()).toMatch(/email\s*blocklist.*asked by phone/);
+    await shotOf(admin, '13b-settings-suppressions');
+    admin.once('dialog', (d) => d.accept());
+    await suppressed.getByRole('button', { name: 'Remove angry@example.com' }).click();
+    await admin.getByText('angry@example.com is no longer suppressed.').waitFor();
+    expect((await apiCall('GET', '/api/v1/suppressions?q=angry')).items).toEqual([]);
     await signOut(admin);
 
     // The editor writes a campaign and launches it: it waits for approval. She withdraws the
@@ -585,8 +604,24 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await editorAgain.getByTestId('bell').click();
     const approved = editorAgain.locator('.notification-list li').filter({ hasText: /approved/i }).first();
     await approved.waitFor();
+    const unread = async () => Number(/(\d+) unread/.exec((await editorAgain.getByTestId('bell').getAttribute('aria-label')) ?? '')?.[1]);
+    const before = await unread();
     await approved.getByRole('button', { name: 'Mark read' }).click();
     await expect.poll(async () => approved.getAttribute('class')).toMatch(/is-read/);
+    await expect.poll(unread, { timeout: 5000 }).toBe(before - 1);
+    // She wants these by email too, but only the approval outcomes.
+    const emailMe = editorAgain.getByRole('form', { name: 'Email me notifications' });
+    await emailMe.getByLabel(/Send notifications to eddie@shop\.example\.com/).check();
+    for (const kind of ['approval given', 'approval rejected']) expect(await emailMe.getByLabel(kind, { exact: true }).isChecked()).toBe(true);
+    await emailMe.getByLabel('delivery failed', { exact: true }).uncheck();
+    await emailMe.getByLabel('delivery zero recipients', { exact: true }).uncheck();
+    await emailMe.getByRole('button', { name: 'Save email subscription' }).click();
+    await editorAgain.getByText('Notification emails go to eddie@shop.example.com.').waitFor();
+    const editorId = users.find((u) => u.email === 'eddie@shop.example.com')!.id;
+    const subscription = await apiCall('GET', `/api/v1/notifications/email-subscription?user_id=${editorId}`);
+    expect(subscription.enabled).toBe(true);
+    expect(subscription.kinds).toContain('approval_given');
+    expect(subscription.kinds).not.toContain('delivery_failed');
     await shotOf(editorAgain, '17-editor-notifications');
     await signOut(editorAgain);
   }, 120_000);

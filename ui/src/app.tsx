@@ -8,7 +8,7 @@ import { CampaignEditorPage } from './pages/campaign-editor.tsx';
 import { CampaignsPage } from './pages/campaigns.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { ListsPage } from './pages/lists.tsx';
-import { NotificationsPage } from './pages/notifications.tsx';
+import { NOTIFICATIONS_CHANGED, NotificationsPage } from './pages/notifications.tsx';
 import { OutboxPage } from './pages/outbox.tsx';
 import { SegmentEditorPage } from './pages/segment-editor.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -174,7 +174,7 @@ function Page({ route }: { route: Route }) {
 
 /** The unread count; shows nothing while the server has no notifications API (404) or denies it. */
 function Bell() {
-  const { data } = useApi(
+  const { data, reload } = useApi(
     async () => {
       try {
         const r = await api.get<{ count?: number; unread?: number }>('/api/v1/notifications/unread-count');
@@ -187,6 +187,11 @@ function Bell() {
     [],
     { refreshMs: 30_000 },
   );
+  // The notifications page says when it marked or deleted something: the count follows at once.
+  useEffect(() => {
+    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
+  }, [reload]);
   if (data === null || data === undefined) return null;
   return (
     <a className="bell" href={href('notifications')} aria-label={`Notifications: ${data} unread`} data-testid="bell">

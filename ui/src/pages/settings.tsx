@@ -1,5 +1,5 @@
 // Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
-// the approval rule, users and roles, API keys, webhooks. Each tab reads and writes its own API.
+// suppressions, the approval rule, users and roles, API keys, webhooks. Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
@@ -11,6 +11,7 @@ const TABS = [
   { key: 'profile', label: 'Company profile' },
   { key: 'senders', label: 'Sender domains' },
   { key: 'limits', label: 'Limits & quiet hours' },
+  { key: 'suppressions', label: 'Suppressions' },
   { key: 'approval', label: 'Approval' },
   { key: 'users', label: 'Users & roles' },
   { key: 'keys', label: 'API keys' },
@@ -31,6 +32,7 @@ export function SettingsPage({ tab }: { tab: string }) {
       {tab === 'profile' && <ProfileTab />}
       {tab === 'senders' && <SendersTab />}
       {tab === 'limits' && <LimitsTab />}
+      {tab === 'suppressions' && <SuppressionsTab />}
       {tab === 'approval' && <ApprovalTab />}
       {tab === 'users' && <UsersTab />}
       {tab === 'keys' && <KeysTab />}
@@ -334,6 +336,157 @@ function LimitsTab() {
         </div>
       </form>
     </>
+  );
+}
+
+interface Suppression {
+  id: number;
+  channel: string;
+  address: string;
+  reason: string;
+  source: string;
+  note: string | null;
+  created_at: string;
+  expires_at: string | null;
+  state: string;
+}
+
+const SUPPRESSION_REASONS: Record<string, string> = {
+  blocklist: 'your blocklist: nothing is sent, not even transactional mail',
+  bounce: 'the address bounced for good',
+  complaint: 'the recipient marked a message as spam',
+  unsubscribe: 'the contact unsubscribed from everything (transactional mail still goes)',
+};
+
+/** Addresses Herald will not send to, per channel, with the reason; add to the blocklist, remove. */
+function SuppressionsTab() {
+  const { toast, noteForbidden } = useSession();
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const [after, setAfter] = useState<number[]>([]);
+  const cursor = after[after.length - 1];
+  const list = useApi(() => api.get<{ items: Suppression[]; next_after: number | null }>('/api/v1/suppressions', { q: search || undefined, after: cursor, limit: 50 }), [search, cursor]);
+  const [f, setF] = useState({ channel: 'email', address: '', reason: 'blocklist', note: '' });
+  const [error, setError] = useState<unknown>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api.post<Suppression>('/api/v1/suppressions', { channel: f.channel, address: f.address.trim(), reason: f.reason, note: f.note.trim() || null });
+      toast(`${r.address} is suppressed (${r.reason}).`);
+      setF({ ...f, address: '', note: '' });
+      list.reload();
+    } catch (err) {
+      noteForbidden('contacts:write', err);
+      setError(err);
+    }
+  };
+  const remove = async (s: Suppression) => {
+    if (!confirm(`Remove the ${s.reason} suppression of ${s.address}? Herald may send to it again.`)) return;
+    try {
+      await api.del(`/api/v1/suppressions/${s.id}`);
+      toast(`${s.address} is no longer suppressed.`);
+      list.reload();
+    } catch (err) {
+      noteForbidden('contacts:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="suppressions-title">
+      <h2 id="suppressions-title">Suppressions</h2>
+      <p className="muted">Addresses Herald never sends to on a channel. Bounces, complaints and unsubscribes arrive here by themselves; the blocklist is yours.</p>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAfter([]);
+          setSearch(q.trim());
+        }}
+      >
+        <input aria-label="Search suppressed addresses" placeholder="part of an address" value={q} onChange={(e) => setQ(e.target.value)} />
+        <button type="submit" className="btn btn-secondary">
+          Search
+        </button>
+      </form>
+      <ErrorBox error={list.error} />
+      {list.data && list.data.items.length === 0 && <p className="muted">No suppressions{search ? ` matching "${search}"` : ''}.</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="table table-compact" data-testid="suppressions-table">
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Source</th>
+              <th scope="col">Note</th>
+              <th scope="col">Since</th>
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((s) => (
+              <tr key={s.id}>
+                <td>{s.address}</td>
+                <td>{s.channel}</td>
+                <td title={SUPPRESSION_REASONS[s.reason]}>{s.reason}</td>
+                <td className="small">{s.source}</td>
+                <td className="small">{s.note ?? '–'}</td>
+                <td className="small">
+                  {fmtDate(s.created_at)}
+                  {s.expires_at ? ` · until ${fmtDate(s.expires_at)}` : ''}
+                </td>
+                <td>
+                  <ActionButton permission="contacts:write" kind="danger" onClick={() => remove(s)} label={`Remove ${s.address}`}>
+                    Remove
+                  </ActionButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label="Suppression pages">
+        <button type="button" className="btn btn-secondary" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>
+          ← Previous
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={!list.data?.next_after} onClick={() => list.data?.next_after && setAfter([...after, list.data.next_after])}>
+          Next →
+        </button>
+      </nav>
+      <form className="form" onSubmit={add} noValidate aria-labelledby="add-suppression-title">
+        <h3 id="add-suppression-title">Suppress an address</h3>
+        <div className="grid-2">
+          <TextField label="Address to suppress" value={f.address} onChange={(v) => setF({ ...f, address: v })} error={fieldError(error, 'address')} hint="an email address, or a phone number in E.164 (+4930…)" />
+          <Field label="Channel" error={fieldError(error, 'channel')}>
+            {(fid, d) => (
+              <select id={fid} aria-describedby={d} value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value })}>
+                {['email', 'sms', 'messenger', 'letter'].map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Reason" error={fieldError(error, 'reason')} hint={SUPPRESSION_REASONS[f.reason]}>
+            {(fid, d) => (
+              <select id={fid} aria-describedby={d} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })}>
+                {Object.keys(SUPPRESSION_REASONS).map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextField label="Note" value={f.note} onChange={(v) => setF({ ...f, note: v })} error={fieldError(error, 'note')} placeholder="asked by phone, ticket 4711" />
+        </div>
+        {formError(error, ['address', 'channel', 'reason', 'note']) && <p className="field-error">{formError(error, ['address', 'channel', 'reason', 'note'])}</p>}
+        <ActionButton permission="contacts:write" type="submit" kind="primary" onClick={() => undefined}>
+          Suppress
+        </ActionButton>
+      </form>
+    </section>
   );
 }
 
