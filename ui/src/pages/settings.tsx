@@ -398,7 +398,7 @@ function SuppressionsTab() {
       <p className="muted">Addresses Herald never sends to on a channel. Bounces, complaints and unsubscribes arrive here by themselves; the blocklist is yours.</p>
       <form
         className="toolbar"
-        role="search"
+        aria-label="Search suppressions"
         onSubmit={(e) => {
           e.preventDefault();
           setAfter([]);
