@@ -625,4 +625,106 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await shotOf(editorAgain, '17-editor-notifications');
     await signOut(editorAgain);
   }, 120_000);
+
+  it('runs a recurring campaign with confirmed runs and a triggered one with its catch-up', async () => {
+    // The previous test turned approval on; these launches go straight out.
+    await apiCall('PUT', '/api/v1/account/approval', { required: false, four_eyes: false });
+    await page.goto(`${base}/#/campaigns`);
+
+    // Recurring: a schedule with a wrong cron rule is refused on its field; a good one shows the
+    // next runs the server computed. Every 3 seconds, at most 2 runs, each waiting for confirmation.
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Weekly digest');
+    await page.getByLabel('Template').selectOption({ label: 'Spring news' });
+    await page.getByLabel('From address').fill('news@shop.example.com');
+    await page.getByRole('group', { name: 'Send to the subscribers of' }).getByLabel('Newsletter').check();
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByText('ready to launch').waitFor();
+    await page.getByLabel('Repeat on a schedule').check();
+    const schedule = page.getByRole('group', { name: 'Repeat on a schedule' });
+    await schedule.getByLabel('Cron rule').fill('0 9 * * 9');
+    await schedule.getByRole('button', { name: 'Save schedule' }).click();
+    await schedule.getByRole('alert').filter({ hasText: /not a valid cron rule/ }).waitFor();
+    await schedule.getByLabel('Cron rule').fill('0 9 * * 1');
+    await schedule.getByLabel('Time zone').fill('Europe/Berlin');
+    await schedule.getByRole('button', { name: 'Save schedule' }).click();
+    const upcoming = page.getByTestId('upcoming-runs');
+    await upcoming.waitFor();
+    expect(await upcoming.locator('li').count()).toBe(5);
+    expect(await upcoming.textContent()).toMatch(/Europe\/Berlin.*09:00 \+01:00/);
+    await shot('18-recurring-schedule');
+    await schedule.getByLabel('Cron rule').fill('*/3 * * * * *');
+    await schedule.getByLabel('Stop after this many runs').fill('2');
+    await schedule.getByLabel(/Confirm each run/).check();
+    await schedule.getByLabel('Runs missed while Herald was down').selectOption('skip');
+    await schedule.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Schedule saved').last().waitFor();
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.locator('.page-header').getByText('active').waitFor();
+    const runs = page.getByTestId('runs-table');
+    // Runs appear, each waiting for confirmation: the first is confirmed and sends, the second
+    // (created at the next occurrence, the last allowed) is skipped.
+    const confirmButtons = runs.getByRole('button', { name: /^Confirm run #/ });
+    const runId = async () => /#\d+/.exec((await confirmButtons.last().getAttribute('aria-label')) ?? '')![0];
+    await expect.poll(async () => confirmButtons.count(), { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(1);
+    await shot('19-runs-awaiting-confirmation');
+    const older = await runId();
+    await runs.getByRole('button', { name: `Confirm run ${older}` }).click();
+    await page.getByText(`Run ${older} confirmed`).waitFor();
+    await expect.poll(async () => (await confirmButtons.count()) > 0 && (await runId()) !== older, { timeout: 20_000, interval: 500 }).toBe(true);
+    const newer = await runId();
+    await runs.getByRole('button', { name: `Skip run ${newer}` }).click();
+    await page.getByText(`Run ${newer} skipped.`).waitFor();
+    const olderRow = runs.getByRole('row', { name: new RegExp(`^${older}\\b`) });
+    await expect.poll(async () => olderRow.textContent(), { timeout: 20_000, interval: 500 }).toMatch(/completed/);
+    expect(await runs.getByRole('row', { name: new RegExp(`^${newer}\\b`) }).textContent()).toMatch(/skipped/);
+    await olderRow.getByRole('button', { name: `Numbers of run ${older}` }).click();
+    await expect.poll(async () => page.getByTestId(`run-${older.slice(1)}-numbers`).textContent(), { timeout: 10_000 }).toMatch(/Sent\s*[1-9]/);
+    await shot('20-runs');
+
+    // Triggered: an event type declared on the Triggers page (a bad name refused first).
+    await nav('Triggers');
+    await page.getByLabel('Event type name').fill('order shipped!');
+    await page.getByRole('button', { name: 'Declare' }).click();
+    await page.getByRole('alert').filter({ hasText: /not an event type name/ }).waitFor();
+    await page.getByLabel('Event type name').fill('order.shipped');
+    await page.getByLabel('Description').fill('An order left the warehouse');
+    await page.getByRole('button', { name: 'Declare' }).click();
+    await page.getByTestId('event-types-table').getByText('order.shipped').waitFor();
+    // An order that shipped before the campaign exists: the catch-up list will show it.
+    await apiCall('POST', '/api/v1/events', { type: 'order.shipped', entity: 'order-1', data: { status: 'shipped' }, contacts: [{ email: 'ben@example.com' }], idempotency_key: 'e2e-order-1' });
+    await page.reload();
+    await page.getByTestId('events-table').getByRole('cell', { name: 'order-1' }).waitFor();
+    await shot('21-triggers-page');
+
+    await nav('Campaigns');
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    await page.getByLabel('Campaign name').fill('Shipping notice');
+    await page.getByLabel('Template').selectOption({ label: 'Spring news' });
+    await page.getByLabel('From address').fill('news@shop.example.com');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByTestId('preflight').waitFor();
+    await page.getByLabel('When an event arrives').check();
+    const trigger = page.getByRole('group', { name: 'Send when an event arrives' });
+    await trigger.getByLabel('Event type').selectOption('order.shipped');
+    await trigger.getByLabel('Condition (JSON)').fill('{"all": [{"field": "data.status", "op": "equals", "value": "shipped"}]}');
+    await trigger.getByRole('button', { name: 'Save trigger' }).click();
+    const conditionError = trigger.getByRole('alert').first();
+    await conditionError.waitFor();
+    expect(await conditionError.textContent()).toMatch(/condition/);
+    await shot('22-trigger-condition-error');
+    await trigger.getByLabel('Condition (JSON)').fill('{"all": [{"field": "data.status", "op": "eq", "value": "shipped"}]}');
+    await trigger.getByRole('button', { name: 'Save trigger' }).click();
+    await page.getByText('Trigger saved').waitFor();
+    await page.getByText('ready to launch').waitFor();
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.locator('.page-header').getByText('active').waitFor();
+    const catchUp = page.getByRole('region', { name: 'Already in the trigger state' });
+    await catchUp.getByRole('cell', { name: 'order-1' }).waitFor();
+    await catchUp.getByRole('button', { name: 'Send to 1 contacts now' }).click();
+    await page.getByText(/Catch-up: 1 messages queued for 1 entities/).waitFor();
+    await expect.poll(async () => page.getByTestId('catch-up-count').textContent()).toBe('0');
+    await shot('23-triggered-catch-up');
+    await expect.poll(async () => (await apiCall('GET', '/api/v1/outbox?to=ben@example.com')).items.length, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+  }, 120_000);
 });

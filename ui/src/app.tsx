@@ -14,6 +14,7 @@ import { SegmentEditorPage } from './pages/segment-editor.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
+import { TriggersPage } from './pages/triggers.tsx';
 import { type Route, href, useRoute } from './router.ts';
 import { loadMe, SessionProvider, type ToastApi, useSession, useToasts } from './session.tsx';
 import type { Me } from './types.ts';
@@ -23,6 +24,7 @@ const NAV = [
   { key: 'contacts', label: 'Contacts' },
   { key: 'lists', label: 'Lists & segments' },
   { key: 'templates', label: 'Templates' },
+  { key: 'triggers', label: 'Triggers' },
   { key: 'outbox', label: 'Outbox' },
   { key: 'notifications', label: 'Notifications' },
   { key: 'settings', label: 'Settings' },
@@ -159,6 +161,8 @@ function Page({ route }: { route: Route }) {
       return <TemplatesPage id={a ? Number(a) : null} />;
     case 'outbox':
       return <OutboxPage id={a ? Number(a) : null} />;
+    case 'triggers':
+      return <TriggersPage />;
     case 'notifications':
       return <NotificationsPage />;
     case 'settings':

@@ -8,6 +8,8 @@ import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Runs } from './campaign-recurrence.tsx';
+import { CatchUp } from './triggers.tsx';
 import type { Campaign, CampaignStats } from '../types.ts';
 
 const LIVE = new Set(['sending', 'scheduled', 'active']);
@@ -43,6 +45,8 @@ export function CampaignDetailPage({ id }: { id: number }) {
         <Controls campaign={c} onChanged={() => { campaign.reload(); stats.reload(); }} />
       </PageHeader>
       {live && <p className="muted small live-note">Live: these numbers refresh every 3 seconds.</p>}
+      {c.kind === 'triggered' && c.status !== 'draft' && <CatchUp campaignId={id} />}
+      {(c.kind === 'recurring' || c.kind === 'triggered') && <Runs campaignId={id} live={c.status === 'active'} />}
       <ErrorBox error={stats.error} />
       {s && <Tiles stats={s} />}
       {s?.kpis && (
