@@ -727,4 +727,40 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await shot('23-triggered-catch-up');
     await expect.poll(async () => (await apiCall('GET', '/api/v1/outbox?to=ben@example.com')).items.length, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it("sends a one-off message from a contact's profile and shows its fate", async () => {
+    const openProfile = async (email: string) => {
+      await page.goto(`${base}/#/contacts?q=${encodeURIComponent(email)}`);
+      await page.getByRole('link', { name: email }).click();
+      await page.getByRole('region', { name: 'History' }).waitFor();
+    };
+    // Written on the spot, transactional: it is sent, and the catcher has it.
+    await openProfile('cleo@example.com');
+    await page.getByRole('button', { name: 'Send a message' }).click();
+    const form = page.getByRole('form', { name: 'Send a message' });
+    await form.getByLabel('Write it here').check();
+    await form.getByLabel('Subject').fill('Your order has shipped');
+    await form.getByLabel('Body', { exact: true }).fill('Hello {{ contact.first_name }}, your parcel is on its way.');
+    expect(await form.getByLabel(/Transactional/).isChecked()).toBe(true);
+    // The account has no default sender: the server names the missing field on the form.
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await form.getByRole('alert').filter({ hasText: /from_email is required/ }).waitFor();
+    await form.getByLabel('From address (optional)').fill('orders@shop.example.com');
+    await shot('24-send-message');
+    await form.getByRole('button', { name: 'Send message' }).click();
+    const messages = page.getByTestId('contact-messages');
+    await expect.poll(async () => messages.locator('tbody tr').first().textContent(), { timeout: 20_000, interval: 500 }).toMatch(/sent/);
+    const caught = await apiCall('GET', '/api/v1/outbox?to=cleo@example.com');
+    expect(caught.items.some((m: { subject: string }) => m.subject === 'Your order has shipped')).toBe(true);
+
+    // From a template, to an address that can never receive mail: its fate says why.
+    await openProfile('dora@shop.invalid');
+    await page.getByRole('button', { name: 'Send a message' }).click();
+    await form.getByLabel('Message template').selectOption({ label: 'Spring news' });
+    await form.getByLabel('From address (optional)').fill('orders@shop.example.com');
+    await form.getByLabel(/Transactional/).uncheck();
+    await form.getByRole('button', { name: 'Send message' }).click();
+    await expect.poll(async () => page.getByTestId('contact-messages').textContent(), { timeout: 20_000, interval: 500 }).toMatch(/skipped.*invalid_address/);
+    await shot('25-message-fate');
+  }, 60_000);
 });
