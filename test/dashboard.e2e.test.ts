@@ -577,8 +577,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(await queue.textContent()).toMatch(/requested by user:\d+/);
     await shotOf(sender, '15-approval-queue');
     await queue.getByRole('link', { name: 'Summer sale' }).click();
-    sender.once('dialog', (d) => d.accept('The subject line still says spring.'));
     await sender.getByRole('button', { name: 'Reject' }).click();
+    const reject = sender.getByRole('form', { name: /Reject the launch/ });
+    await reject.getByLabel(/Why is it rejected/).fill('The subject line still says spring.');
+    await reject.getByRole('button', { name: 'Send back to draft' }).click();
     await sender.locator('.page-header').getByText('draft', { exact: true }).waitFor();
 
     const editorAgain = await signIn('eddie@shop.example.com', editorPassword);

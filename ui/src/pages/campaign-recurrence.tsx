@@ -166,7 +166,7 @@ interface Run {
 const FINISHED = new Set(['completed', 'cancelled', 'skipped']);
 
 /** The runs of a recurring (or triggered) campaign, newest first, each with its numbers. */
-export function Runs({ campaignId, live }: { campaignId: number; live: boolean }) {
+export function Runs({ campaignId, kind, live }: { campaignId: number; kind: string; live: boolean }) {
   const { toast, noteForbidden } = useSession();
   const [before, setBefore] = useState<number[]>([]);
   const cursor = before[before.length - 1];
@@ -194,7 +194,13 @@ export function Runs({ campaignId, live }: { campaignId: number; live: boolean }
     <section className="card" aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
       <ErrorBox error={runs.error} />
-      {runs.data && runs.data.items.length === 0 && <p className="muted">No runs yet: the first one is created at its time once the campaign is launched.</p>}
+      {runs.data && runs.data.items.length === 0 && (
+        <p className="muted">
+          {kind === 'triggered'
+            ? 'No runs yet: one is made when a matching event arrives (after its delay), or by a catch-up send.'
+            : 'No runs yet: the first one is made at its time once the campaign is launched.'}
+        </p>
+      )}
       {runs.data && runs.data.items.length > 0 && (
         <table className="table table-compact" data-testid="runs-table">
           <thead>
