@@ -335,6 +335,22 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     } finally {
       receiver.close();
     }
+    // A provider webhook for Postmark: a too-short password is named on its field; then the URL
+    // to paste into Postmark is shown, verified with basic auth.
+    const postmark = page.getByTestId('provider-postmark');
+    await postmark.getByLabel('Postmark basic-auth user').fill('herald');
+    await postmark.getByLabel('Postmark basic-auth password').fill('short');
+    await postmark.getByRole('button', { name: 'Set up Postmark' }).click();
+    await postmark.getByRole('alert').filter({ hasText: /at least 8 characters/ }).waitFor();
+    await postmark.getByLabel('Postmark basic-auth password').fill('long enough secret');
+    await postmark.getByRole('button', { name: 'Set up Postmark' }).click();
+    await postmark.getByText('requests are verified').waitFor();
+    expect(await postmark.locator('code').textContent()).toMatch(/^http.*postmark/);
+    await shot('07e-provider-webhooks');
+    page.once('dialog', (d) => d.accept());
+    await postmark.getByRole('button', { name: 'Remove the Postmark webhook' }).click();
+    await postmark.getByText('Not set up.').waitFor();
+
     // Looking at the message did not fetch its pixel (remote images stay blocked): still one open.
     const stats = await apiCall('GET', '/api/v1/campaigns/1/stats');
     expect(stats.kpis.opensTotal).toBe(1);

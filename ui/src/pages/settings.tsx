@@ -1,11 +1,13 @@
 // Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
-// suppressions, the approval rule, users and roles, API keys, webhooks. Each tab reads and writes its own API.
+// suppressions, the approval rule, users and roles, API keys, webhooks (outgoing, and the
+// providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { ProviderWebhooks } from './provider-webhooks.tsx';
 
 const TABS = [
   { key: 'profile', label: 'Company profile' },
@@ -36,7 +38,12 @@ export function SettingsPage({ tab }: { tab: string }) {
       {tab === 'approval' && <ApprovalTab />}
       {tab === 'users' && <UsersTab />}
       {tab === 'keys' && <KeysTab />}
-      {tab === 'webhooks' && <WebhooksTab />}
+      {tab === 'webhooks' && (
+        <>
+          <WebhooksTab />
+          <ProviderWebhooks />
+        </>
+      )}
     </>
   );
 }
