@@ -698,6 +698,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     expect(await runs.getByRole('row', { name: new RegExp(`^${newer}\\b`) }).textContent()).toMatch(/skipped/);
     await olderRow.getByRole('button', { name: `Numbers of run ${older}` }).click();
     await expect.poll(async () => page.getByTestId(`run-${older.slice(1)}-numbers`).textContent(), { timeout: 10_000 }).toMatch(/Sent\s*[1-9]/);
+    // The campaign completed when its last run was made; its tiles follow the latest run all the
+    // same (they stay live until it has finished), each run's own numbers are in the table.
+    await expect.poll(async () => page.getByTestId('progress-tile').textContent(), { timeout: 10_000 }).toContain(`delivery ${newer} skipped`);
     await shot('20-runs');
 
     // Triggered: an event type declared on the Triggers page (a bad name refused first).

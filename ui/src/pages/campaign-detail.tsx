@@ -13,6 +13,7 @@ import { CatchUp } from './triggers.tsx';
 import type { Campaign, CampaignStats } from '../types.ts';
 
 const LIVE = new Set(['sending', 'scheduled', 'active']);
+const OPEN_RUN = new Set(['scheduled', 'awaiting_confirmation', 'preparing', 'sending']);
 const DONE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', approve: 'approved', reject: 'sent back to draft', withdraw: 'back to draft' } as const;
 const EDITABLE = new Set(['draft', 'scheduled']);
 
@@ -25,11 +26,17 @@ interface Diagnosis {
 export function CampaignDetailPage({ id }: { id: number }) {
   const campaign = useApi(() => api.get<Campaign>(`/api/v1/campaigns/${id}`), [id]);
   const [ledgerFilter, setLedgerFilter] = useState<LedgerFilter>({ status: '', reason: '' });
-  const live = campaign.data ? LIVE.has(campaign.data.status) : false;
+  // A recurring campaign is completed once its last run is made, while that run may still wait
+  // or send: the numbers stay live until the current run has finished too.
+  const [runOpen, setRunOpen] = useState(false);
+  const live = campaign.data ? LIVE.has(campaign.data.status) || runOpen : false;
   const [rejecting, setRejecting] = useState(false);
   const stats = useApi(() => api.get<CampaignStats>(`/api/v1/campaigns/${id}/stats`), [id], { refreshMs: live ? 3000 : null });
   // The campaign's own status moves too (sending → completed): re-read it with the stats.
   const s = stats.data;
+  useEffect(() => {
+    setRunOpen(!!s?.delivery && OPEN_RUN.has(s.delivery.status));
+  }, [s]);
   const reloadCampaign = campaign.reload;
   const seenStatus = campaign.data?.status;
   useEffect(() => {
