@@ -622,6 +622,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await editorAgain.getByTestId('bell').click();
     const approved = editorAgain.locator('.notification-list li').filter({ hasText: /approved/i }).first();
     await approved.waitFor();
+    // The server's label of the signed-in user (user:<id>) reads "you".
+    expect(await approved.textContent()).toMatch(/\(requested by you\)/);
     const unread = async () => Number(/(\d+) unread/.exec((await editorAgain.getByTestId('bell').getAttribute('aria-label')) ?? '')?.[1]);
     const before = await unread();
     await approved.getByRole('button', { name: 'Mark read' }).click();

@@ -4,6 +4,7 @@
 // Confirm/Skip for a run that waits for confirmation).
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
+import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, fmtPct, formError, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -168,6 +169,7 @@ const FINISHED = new Set(['completed', 'cancelled', 'skipped']);
 /** The runs of a recurring (or triggered) campaign, newest first, each with its numbers. */
 export function Runs({ campaignId, kind, live }: { campaignId: number; kind: string; live: boolean }) {
   const { toast, noteForbidden } = useSession();
+  const names = usePrincipalNames();
   const [before, setBefore] = useState<number[]>([]);
   const cursor = before[before.length - 1];
   // Refreshed while the campaign is active or a run is not finished (a campaign whose last run
@@ -223,7 +225,7 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
                   <td className="small">{fmtDate(r.started_at ?? r.scheduled_at)}</td>
                   <td>
                     <StatusBadge status={r.status} />
-                    {r.status_reason && <div className="small muted">{r.status_reason}</div>}
+                    {r.status_reason && <div className="small muted">{names(r.status_reason)}</div>}
                   </td>
                   <td>
                     {fmtNum(r.counts.sent ?? 0)} / {fmtNum(r.total)}

@@ -2,6 +2,7 @@
 // (F2.2: on/off, which kinds). A server without the notifications API (404) is said so plainly.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
+import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
 import { ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -23,6 +24,7 @@ interface Notification {
 
 export function NotificationsPage() {
   const { toast } = useSession();
+  const names = usePrincipalNames();
   const list = useApi(async () => {
     try {
       return await api.get<{ items: Notification[] }>('/api/v1/notifications', { limit: 100 });
@@ -79,7 +81,7 @@ export function NotificationsPage() {
                   </>
                 ) : null}
               </div>
-              <div>{n.body}</div>
+              <div>{names(n.body)}</div>
               <div className="row-actions">
                 {!(n.read || n.read_at) && (
                   <button type="button" className="btn btn-secondary btn-small" onClick={() => act(n, 'read')}>
