@@ -508,6 +508,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await admin.getByText('ana.lyst@shop.example.com is now sender.').waitFor();
     await admin.getByRole('row', { name: /ana\.lyst@/ }).getByRole('button', { name: 'Disable' }).click();
     await admin.getByText('ana.lyst@shop.example.com can no longer sign in').waitFor();
+    await admin.getByRole('row', { name: /ana\.lyst@/ }).getByText('disabled').waitFor();
     const users = (await apiCall('GET', '/api/v1/users')).items as { id: number; email: string; role: string; disabled_at: string | null }[];
     expect(users.find((u) => u.email === 'ana.lyst@shop.example.com')).toMatchObject({ role: 'sender', disabled_at: expect.any(String) });
     await shotOf(admin, '11-settings-users');
@@ -529,9 +530,13 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
 
     // The approval rule: launches need approval, by a second pair of eyes.
     await admin.getByRole('link', { name: 'Approval' }).click();
-    await admin.getByLabel(/Launches need approval/).check();
-    await admin.getByLabel(/Four eyes/).check();
-    await admin.getByRole('button', { name: 'Save approval rule' }).click();
+    // Keyboard only: Space ticks a box, Tab moves on, Enter saves.
+    await admin.getByLabel(/Launches need approval/).focus();
+    await admin.keyboard.press('Space');
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.press('Space');
+    await admin.keyboard.press('Tab');
+    await admin.keyboard.press('Enter');
     await admin.getByText('Approval rule saved.').waitFor();
     expect(await apiCall('GET', '/api/v1/account/approval')).toEqual({ required: true, four_eyes: true });
     await shotOf(admin, '13-settings-approval');

@@ -618,8 +618,11 @@ function UsersTab() {
           </thead>
           <tbody>
             {users.data.items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.email}</td>
+              <tr key={u.id} className={u.disabled_at ? 'muted' : undefined}>
+                <td>
+                  {u.email}
+                  {u.disabled_at && <span className="badge badge-grey">disabled</span>}
+                </td>
                 <td>{u.name ?? '–'}</td>
                 <td>
                   <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => change(u, { role: e.target.value })} disabled={!can('users:manage').ok}>
