@@ -753,7 +753,13 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByText(/Catch-up: 1 messages queued for 1 entities/).waitFor();
     await expect.poll(async () => page.getByTestId('catch-up-count').textContent()).toBe('0');
     await shot('23-triggered-catch-up');
-    await expect.poll(async () => (await apiCall('GET', '/api/v1/outbox?to=ben@example.com')).items.length, { timeout: 20_000, interval: 500 }).toBeGreaterThanOrEqual(2);
+    // What order-1's events did: the catch-up fired, and the message it became was held back by
+    // the frequency cap set in the first test (3 in 7 days: Ben already had three campaigns).
+    await nav('Triggers');
+    await page.getByRole('button', { name: "What order-1's events did" }).click();
+    const explanation = page.getByTestId('entity-explanation');
+    await expect.poll(async () => explanation.textContent(), { timeout: 20_000, interval: 500 }).toMatch(/Shipping notice#\d+catch upfired.*skipped frequency_cap/);
+    await shot('23b-entity-explanation');
   }, 120_000);
 
   it("sends a one-off message from a contact's profile and shows its fate", async () => {

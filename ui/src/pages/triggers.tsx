@@ -1,11 +1,11 @@
-// Triggered campaigns: the Triggers page (declared event types, recent events), a campaign's
-// trigger in the editor (event type, condition as JSON with the server's errors on it, delay,
-// catch-up mode) and the catch-up list on its detail page (entities already in the trigger state,
-// with a send button).
+// Triggered campaigns: the Triggers page (declared event types, recent events, what one entity's
+// events did), a campaign's trigger in the editor (event type, condition as JSON with the
+// server's errors on it, delay, catch-up mode) and the catch-up list on its detail page (entities
+// already in the trigger state, with a send button).
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 
@@ -34,6 +34,7 @@ export function TriggersPage() {
   const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState('');
   const events = useApi(() => api.get<{ items: HeraldEvent[] }>('/api/v1/events', { entity: filter || undefined, limit: 50 }), [filter], { refreshMs: 10_000 });
+  const [explained, setExplained] = useState<string | null>(null);
   const [nt, setNt] = useState({ name: '', description: '' });
   const [error, setError] = useState<unknown>(null);
   const declare = async (e: FormEvent) => {
@@ -161,7 +162,11 @@ export function TriggersPage() {
                   <td>
                     <code>{ev.type}</code>
                   </td>
-                  <td>{ev.entity}</td>
+                  <td>
+                    <button type="button" className="link-button" aria-label={`What ${ev.entity}'s events did`} aria-expanded={explained === ev.entity} onClick={() => setExplained(explained === ev.entity ? null : ev.entity)}>
+                      {ev.entity}
+                    </button>
+                  </td>
                   <td>
                     <code className="small wrap">{JSON.stringify(ev.data)}</code>
                   </td>
@@ -179,7 +184,81 @@ export function TriggersPage() {
           </table>
         )}
       </section>
+      {explained && <EntityExplanation entity={explained} />}
     </>
+  );
+}
+
+interface EntityView {
+  entity: string;
+  states: Array<{ event_type: string; data: Record<string, unknown>; occurred_at: string }>;
+  firings: Array<{
+    id: number;
+    campaign_id: number;
+    campaign_name: string;
+    contact_id: number;
+    source: string;
+    status: string;
+    due_at: string;
+    message_status: string | null;
+    message_reason: string | null;
+  }>;
+}
+
+/** One entity: its latest state per event type and every firing with the message it became. */
+function EntityExplanation({ entity }: { entity: string }) {
+  const view = useApi(() => api.get<EntityView>(`/api/v1/entities/${encodeURIComponent(entity)}`), [entity]);
+  return (
+    <section className="card" aria-labelledby="entity-title" data-testid="entity-explanation">
+      <h2 id="entity-title">What {entity}'s events did</h2>
+      <ErrorBox error={view.error} />
+      {view.data && (
+        <>
+          <ul className="small">
+            {view.data.states.map((st) => (
+              <li key={st.event_type}>
+                latest <code>{st.event_type}</code> {fmtDate(st.occurred_at)}: <code>{JSON.stringify(st.data)}</code>
+              </li>
+            ))}
+          </ul>
+          {view.data.firings.length === 0 ? (
+            <p className="muted">No campaign fired for it (no triggered campaign's condition matched while it was active).</p>
+          ) : (
+            <table className="table table-compact">
+              <thead>
+                <tr>
+                  <th scope="col">Campaign</th>
+                  <th scope="col">Contact</th>
+                  <th scope="col">How</th>
+                  <th scope="col">Firing</th>
+                  <th scope="col">Message</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.data.firings.map((f) => (
+                  <tr key={f.id}>
+                    <td>
+                      <a href={href('campaigns', f.campaign_id)}>{f.campaign_name}</a>
+                    </td>
+                    <td>
+                      <a href={href('contacts', f.contact_id)}>#{f.contact_id}</a>
+                    </td>
+                    <td className="small">{f.source.replace(/_/g, ' ')}</td>
+                    <td>
+                      <StatusBadge status={f.status} /> <span className="small muted">due {fmtDate(f.due_at)}</span>
+                    </td>
+                    <td>
+                      {f.message_status ? <StatusBadge status={f.message_status} /> : '–'}
+                      {f.message_reason && <span className="small"> {f.message_reason}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
   );
 }
 
