@@ -469,9 +469,13 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
       expect(await unlabelled(p), `form controls without a label on ${name}`).toEqual([]);
       await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     };
+    // Signing out ends the session on the server too: its token no longer works.
     const signOut = async (p: Page) => {
+      const token = (await p.evaluate(`sessionStorage.getItem('herald.token')`)) as string;
+      expect(token).toMatch(/^hs_/);
       await p.getByRole('button', { name: 'Sign out' }).click();
       await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await expect.poll(async () => (await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
       await p.context().close();
     };
 
