@@ -8,12 +8,13 @@ import { CampaignEditorPage } from './pages/campaign-editor.tsx';
 import { CampaignsPage } from './pages/campaigns.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { ListsPage } from './pages/lists.tsx';
-import { NotificationsPage } from './pages/notifications.tsx';
+import { NOTIFICATIONS_CHANGED, NotificationsPage } from './pages/notifications.tsx';
 import { OutboxPage } from './pages/outbox.tsx';
 import { SegmentEditorPage } from './pages/segment-editor.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
+import { TriggersPage } from './pages/triggers.tsx';
 import { type Route, href, useRoute } from './router.ts';
 import { loadMe, SessionProvider, type ToastApi, useSession, useToasts } from './session.tsx';
 import type { Me } from './types.ts';
@@ -23,6 +24,7 @@ const NAV = [
   { key: 'contacts', label: 'Contacts' },
   { key: 'lists', label: 'Lists & segments' },
   { key: 'templates', label: 'Templates' },
+  { key: 'triggers', label: 'Triggers' },
   { key: 'outbox', label: 'Outbox' },
   { key: 'notifications', label: 'Notifications' },
   { key: 'settings', label: 'Settings' },
@@ -159,6 +161,8 @@ function Page({ route }: { route: Route }) {
       return <TemplatesPage id={a ? Number(a) : null} />;
     case 'outbox':
       return <OutboxPage id={a ? Number(a) : null} />;
+    case 'triggers':
+      return <TriggersPage />;
     case 'notifications':
       return <NotificationsPage />;
     case 'settings':
@@ -174,7 +178,7 @@ function Page({ route }: { route: Route }) {
 
 /** The unread count; shows nothing while the server has no notifications API (404) or denies it. */
 function Bell() {
-  const { data } = useApi(
+  const { data, reload } = useApi(
     async () => {
       try {
         const r = await api.get<{ count?: number; unread?: number }>('/api/v1/notifications/unread-count');
@@ -187,6 +191,11 @@ function Bell() {
     [],
     { refreshMs: 30_000 },
   );
+  // The notifications page says when it marked or deleted something: the count follows at once.
+  useEffect(() => {
+    window.addEventListener(NOTIFICATIONS_CHANGED, reload);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, reload);
+  }, [reload]);
   if (data === null || data === undefined) return null;
   return (
     <a className="bell" href={href('notifications')} aria-label={`Notifications: ${data} unread`} data-testid="bell">

@@ -107,6 +107,8 @@ export function ActionButton(props: {
   disabledReason?: string | null;
   busy?: boolean;
   type?: 'button' | 'submit';
+  /** The name a screen reader says when the visible text needs its row to make sense ("Remove a@b"). */
+  label?: string;
 }) {
   const { can } = useSession();
   const permit = can(props.permission);
@@ -120,6 +122,7 @@ export function ActionButton(props: {
         className={`btn btn-${props.kind ?? 'secondary'}`}
         disabled={disabled}
         aria-describedby={reason ? id : undefined}
+        aria-label={props.label}
         onClick={props.type === 'submit' ? undefined : () => void props.onClick()}
       >
         {props.busy ? '…' : props.children}

@@ -5,12 +5,15 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { HourlyChart } from '../components/hourly-chart.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, Tile } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, fieldError, fmtDate, fmtNum, fmtPct, formError, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { Runs } from './campaign-recurrence.tsx';
+import { CatchUp } from './triggers.tsx';
 import type { Campaign, CampaignStats } from '../types.ts';
 
 const LIVE = new Set(['sending', 'scheduled', 'active']);
+const OPEN_RUN = new Set(['scheduled', 'awaiting_confirmation', 'preparing', 'sending']);
 const DONE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', approve: 'approved', reject: 'sent back to draft', withdraw: 'back to draft' } as const;
 const EDITABLE = new Set(['draft', 'scheduled']);
 
@@ -23,10 +26,17 @@ interface Diagnosis {
 export function CampaignDetailPage({ id }: { id: number }) {
   const campaign = useApi(() => api.get<Campaign>(`/api/v1/campaigns/${id}`), [id]);
   const [ledgerFilter, setLedgerFilter] = useState<LedgerFilter>({ status: '', reason: '' });
-  const live = campaign.data ? LIVE.has(campaign.data.status) : false;
+  // A recurring campaign is completed once its last run is made, while that run may still wait
+  // or send: the numbers stay live until the current run has finished too.
+  const [runOpen, setRunOpen] = useState(false);
+  const live = campaign.data ? LIVE.has(campaign.data.status) || runOpen : false;
+  const [rejecting, setRejecting] = useState(false);
   const stats = useApi(() => api.get<CampaignStats>(`/api/v1/campaigns/${id}/stats`), [id], { refreshMs: live ? 3000 : null });
   // The campaign's own status moves too (sending → completed): re-read it with the stats.
   const s = stats.data;
+  useEffect(() => {
+    setRunOpen(!!s?.delivery && OPEN_RUN.has(s.delivery.status));
+  }, [s]);
   const reloadCampaign = campaign.reload;
   const seenStatus = campaign.data?.status;
   useEffect(() => {
@@ -40,9 +50,23 @@ export function CampaignDetailPage({ id }: { id: number }) {
     <>
       <PageHeader title={c.name} back={{ href: href('campaigns'), label: 'Campaigns' }}>
         <StatusBadge status={c.status} />
-        <Controls campaign={c} onChanged={() => { campaign.reload(); stats.reload(); }} />
+        <Controls campaign={c} onChanged={() => { campaign.reload(); stats.reload(); }} onReject={() => setRejecting(true)} />
       </PageHeader>
+      {rejecting && c.status === 'awaiting_approval' && (
+        <RejectForm
+          campaign={c}
+          onDone={(rejected) => {
+            setRejecting(false);
+            if (rejected) {
+              campaign.reload();
+              stats.reload();
+            }
+          }}
+        />
+      )}
       {live && <p className="muted small live-note">Live: these numbers refresh every 3 seconds.</p>}
+      {c.kind === 'triggered' && c.status !== 'draft' && <CatchUp campaignId={id} />}
+      {(c.kind === 'recurring' || c.kind === 'triggered') && <Runs campaignId={id} kind={c.kind} live={c.status === 'active'} />}
       <ErrorBox error={stats.error} />
       {s && <Tiles stats={s} />}
       {s?.kpis && (
@@ -72,20 +96,18 @@ export function CampaignDetailPage({ id }: { id: number }) {
   );
 }
 
-function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: () => void }) {
+function Controls({ campaign: c, onChanged, onReject }: { campaign: Campaign; onChanged: () => void; onReject: () => void }) {
   const { toast, noteForbidden } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
   const act = async (action: 'pause' | 'resume' | 'cancel' | 'approve' | 'reject' | 'withdraw') => {
     if (action === 'cancel' && !confirm(`Cancel "${c.name}"? Messages not sent yet will not be sent.`)) return;
-    let body: unknown;
     if (action === 'reject') {
-      const comment = prompt('Why is the launch rejected? (the author sees this)');
-      if (!comment) return;
-      body = { comment };
+      onReject();
+      return;
     }
     setBusy(action);
     try {
-      await api.post(`/api/v1/campaigns/${c.id}/${action}`, body);
+      await api.post(`/api/v1/campaigns/${c.id}/${action}`);
       toast(`Campaign ${DONE[action]}.`);
       onChanged();
     } catch (err) {
@@ -132,6 +154,40 @@ function Controls({ campaign: c, onChanged }: { campaign: Campaign; onChanged: (
         </ActionButton>
       )}
     </>
+  );
+}
+
+/** Rejecting a launch request needs a reason: the author reads it in their notification. */
+function RejectForm({ campaign: c, onDone }: { campaign: Campaign; onDone: (rejected: boolean) => void }) {
+  const { toast, noteForbidden } = useSession();
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.post(`/api/v1/campaigns/${c.id}/reject`, { comment: comment.trim() });
+      toast(`Campaign ${DONE.reject}.`);
+      onDone(true);
+    } catch (err) {
+      noteForbidden('deliveries:start', err);
+      setError(err);
+    }
+  };
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="reject-title">
+      <h2 id="reject-title">Reject the launch of "{c.name}"</h2>
+      <TextField label="Why is it rejected? (the author sees this)" multiline rows={2} value={comment} onChange={setComment} error={fieldError(error, 'comment')} />
+      {formError(error, ['comment']) && <p className="field-error">{formError(error, ['comment'])}</p>}
+      <div className="form-actions">
+        <ActionButton permission="deliveries:start" type="submit" kind="danger" onClick={() => undefined} disabled={!comment.trim()} disabledReason={null}>
+          Send back to draft
+        </ActionButton>
+        <button type="button" className="btn btn-secondary" onClick={() => onDone(false)}>
+          Keep it waiting
+        </button>
+      </div>
+    </form>
   );
 }
 

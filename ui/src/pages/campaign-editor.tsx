@@ -8,6 +8,8 @@ import { ActionButton, ErrorBox, Field, fieldError, formError, Loading, PageHead
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Campaign, CheckItem, Named, Page, Preflight } from '../types.ts';
+import { ScheduleEditor } from './campaign-recurrence.tsx';
+import { TriggerEditor } from './triggers.tsx';
 
 interface Form {
   name: string;
@@ -134,19 +136,26 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
   const [saving, setSaving] = useState(false);
   const [launching, setLaunching] = useState(false);
   const [launchError, setLaunchError] = useState<unknown>(null);
-  const [when, setWhen] = useState<'now' | 'at'>('now');
+  // now / at a time (one-off), repeat (recurring: a schedule), event (triggered).
+  const [when, setWhen] = useState<'now' | 'at' | 'repeat' | 'event'>('now');
   const [at, setAt] = useState('');
 
   useEffect(() => {
     if (existing.data) {
       setForm(toForm(existing.data));
-      if (existing.data.scheduled_at) {
+      if (existing.data.kind === 'recurring') setWhen('repeat');
+      else if (existing.data.kind === 'triggered') setWhen('event');
+      else if (existing.data.scheduled_at) {
         setWhen('at');
         setAt(existing.data.scheduled_at.slice(0, 16));
       }
     }
   }, [existing.data]);
 
+  const afterKindChange = () => {
+    existing.reload();
+    preflight.reload();
+  };
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const toggle = (k: 'list_ids' | 'exclude_list_ids' | 'exclude_segment_ids', value: number) =>
     setForm((f) => ({ ...f, [k]: f[k].includes(value) ? f[k].filter((x) => x !== value) : [...f[k], value] }));
@@ -181,6 +190,9 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
     try {
       const saved = await save();
       if (!saved) return;
+      if ((when === 'repeat' || when === 'event') && existing.data?.kind === 'one-off') {
+        throw new Error(when === 'repeat' ? 'Save the schedule first (below).' : 'Save the trigger first (below).');
+      }
       const body = when === 'at' && at ? { at: new Date(at).toISOString() } : {};
       // /launch follows the account's approval rule (a request when approval is required);
       // a Herald without approvals only has /send.
@@ -345,14 +357,24 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
           <fieldset id="schedule-section">
             <legend>Schedule</legend>
             <div className="radio-row" role="radiogroup" aria-label="When to send">
-              <label className="check">
-                <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} /> Send now
-              </label>
-              <label className="check">
-                <input type="radio" name="when" checked={when === 'at'} onChange={() => setWhen('at')} /> At a time
-              </label>
+              {(
+                [
+                  ['now', 'Send now'],
+                  ['at', 'At a time'],
+                  ['repeat', 'Repeat on a schedule'],
+                  ['event', 'When an event arrives'],
+                ] as const
+              ).map(([value, label]) => (
+                <label key={value} className="check">
+                  {/* A recurring or triggered draft keeps its kind until its schedule or trigger is removed. */}
+                  <input type="radio" name="when" checked={when === value} disabled={c.kind !== 'one-off' && when !== value} onChange={() => setWhen(value)} /> {label}
+                </label>
+              ))}
             </div>
+            {c.kind !== 'one-off' && <p className="hint">Remove the {c.kind === 'recurring' ? 'schedule' : 'trigger'} below to make it a one-off campaign again.</p>}
             {when === 'at' && <TextField label="Send at (your local time)" type="datetime-local" value={at} onChange={setAt} error={fieldError(error, 'at')} />}
+            {when === 'repeat' && <ScheduleEditor campaignId={c.id} recurring={c.kind === 'recurring'} onChanged={afterKindChange} />}
+            {when === 'event' && <TriggerEditor campaignId={c.id} triggered={c.kind === 'triggered'} onChanged={afterKindChange} />}
           </fieldset>
         )}
         <div className="form-actions">

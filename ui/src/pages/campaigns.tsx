@@ -2,6 +2,7 @@
 // call, the progress and headline KPIs of exactly the campaigns shown.
 import { useState } from 'react';
 import { ApiError, api } from '../api.ts';
+import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -163,6 +164,7 @@ function ApprovalQueue() {
       throw err;
     }
   }, []);
+  const names = usePrincipalNames((queue.data?.items.length ?? 0) > 0);
   if (!queue.data || queue.data.items.length === 0) return null;
   return (
     <section className="panel panel-yellow" aria-labelledby="approvals-title">
@@ -172,7 +174,7 @@ function ApprovalQueue() {
           <li key={a.id}>
             <a href={href('campaigns', a.campaign_id)}>{a.campaign?.name ?? `Campaign #${a.campaign_id}`}</a>{' '}
             <span className="muted small">
-              requested by {a.requested_by} · {fmtDate(a.requested_at)}
+              requested by {names(a.requested_by)} · {fmtDate(a.requested_at)}
               {a.send_at ? ` · to send ${fmtDate(a.send_at)}` : ''}
             </span>
           </li>

@@ -1,12 +1,13 @@
 // Contacts: search and page through any number of contacts (the API pages by id; only the page
 // shown is loaded), import a CSV file into a list, and one contact's profile with attributes,
-// subscriptions and the message/event history (F4.6).
+// subscriptions and the message/event history (F4.6), and a one-off message sent from it.
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { ContactForm } from './contact-form.tsx';
+import { ContactMessages, SendMessage } from './send-message.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
@@ -220,6 +221,8 @@ function ContactProfile({ id }: { id: number }) {
   const contact = useApi(() => api.get<ContactDetail>(`/api/v1/contacts/${id}`), [id]);
   const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
   const [editing, setEditing] = useState(false);
+  const [messaging, setMessaging] = useState(false);
+  const [messagesVersion, setMessagesVersion] = useState(0);
   const [addList, setAddList] = useState('');
   const remove = async () => {
     if (!confirm('Delete this contact and their subscriptions? Their sent messages stay in the campaigns’ records.')) return;
@@ -258,10 +261,27 @@ function ContactProfile({ id }: { id: number }) {
             Edit
           </ActionButton>
         )}
+        {!messaging && (
+          <ActionButton permission="messages:send" onClick={() => setMessaging(true)}>
+            Send a message
+          </ActionButton>
+        )}
         <ActionButton permission="contacts:write" kind="danger" onClick={remove}>
           Delete
         </ActionButton>
       </PageHeader>
+      {messaging && (
+        <SendMessage
+          contactId={id}
+          onClose={() => setMessaging(false)}
+          onSent={() => {
+            setMessaging(false);
+            setMessagesVersion((v) => v + 1);
+            history.reload();
+          }}
+        />
+      )}
+      <ContactMessages contactId={id} version={messagesVersion} />
       {editing && (
         <section className="card" aria-label="Edit the contact">
           <ContactForm

@@ -1,9 +1,14 @@
-// Notifications (F2.1): the list, mark read, delete. A server without the notifications API
-// (404) is said so plainly.
+// Notifications (F2.1): the list, mark read, delete; and the signed-in user's email subscription
+// (F2.2: on/off, which kinds). A server without the notifications API (404) is said so plainly.
+import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
+import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
 import { ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
+
+/** Fired on window after a notification is marked read or deleted (the header bell listens). */
+export const NOTIFICATIONS_CHANGED = 'herald:notifications-changed';
 
 interface Notification {
   id: number;
@@ -19,6 +24,7 @@ interface Notification {
 
 export function NotificationsPage() {
   const { toast } = useSession();
+  const names = usePrincipalNames();
   const list = useApi(async () => {
     try {
       return await api.get<{ items: Notification[] }>('/api/v1/notifications', { limit: 100 });
@@ -32,6 +38,7 @@ export function NotificationsPage() {
       if (action === 'read') await api.post(`/api/v1/notifications/${n.id}/read`);
       else await api.del(`/api/v1/notifications/${n.id}`);
       list.reload();
+      window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
     } catch (err) {
       toast(errorMessage(err), 'error');
     }
@@ -40,6 +47,7 @@ export function NotificationsPage() {
     try {
       await api.post('/api/v1/notifications/read-all');
       list.reload();
+      window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
     } catch (err) {
       toast(errorMessage(err), 'error');
     }
@@ -73,7 +81,7 @@ export function NotificationsPage() {
                   </>
                 ) : null}
               </div>
-              <div>{n.body}</div>
+              <div>{names(n.body)}</div>
               <div className="row-actions">
                 {!(n.read || n.read_at) && (
                   <button type="button" className="btn btn-secondary btn-small" onClick={() => act(n, 'read')}>
@@ -88,6 +96,76 @@ export function NotificationsPage() {
           ))}
         </ul>
       )}
+      <EmailSubscription />
     </>
+  );
+}
+
+interface Subscription {
+  email: string;
+  enabled: boolean;
+  kinds: string[];
+  available_kinds: string[];
+}
+
+/** Email me these notifications: only a user has a mailbox (an API key gets a short note). */
+function EmailSubscription() {
+  const { me, toast } = useSession();
+  const loaded = useApi(async () => {
+    if (!me.user) return null;
+    try {
+      return await api.get<Subscription>('/api/v1/notifications/email-subscription');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, [me.user]);
+  const [enabled, setEnabled] = useState(false);
+  // Empty: every kind the role may see (the server's meaning), shown as all boxes ticked.
+  const [kinds, setKinds] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!loaded.data) return;
+    setEnabled(loaded.data.enabled);
+    setKinds(loaded.data.kinds.length ? loaded.data.kinds : loaded.data.available_kinds);
+  }, [loaded.data]);
+  if (!me.user) return <p className="muted small">Signed in with an API key: notification emails go to users, who choose them here.</p>;
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (!loaded.data) return loaded.loading ? <Loading /> : null;
+  const available = loaded.data.available_kinds;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const all = available.every((k) => kinds.includes(k));
+      await api.put('/api/v1/notifications/email-subscription', { enabled, kinds: all ? [] : kinds });
+      toast(enabled ? `Notification emails go to ${loaded.data?.email}.` : 'Notification emails are off.');
+      loaded.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card form" onSubmit={save} noValidate aria-labelledby="email-sub-title">
+      <h2 id="email-sub-title">Email me notifications</h2>
+      <ErrorBox error={error} />
+      <label className="check">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Send notifications to {loaded.data.email}
+      </label>
+      <fieldset disabled={!enabled}>
+        <legend>Which kinds</legend>
+        {available.map((k) => (
+          <label key={k} className="check">
+            <input type="checkbox" checked={kinds.includes(k)} onChange={(e) => setKinds(e.target.checked ? [...kinds, k] : kinds.filter((x) => x !== k))} />{' '}
+            {k.replace(/_/g, ' ')}
+          </label>
+        ))}
+      </fieldset>
+      <div>
+        <button type="submit" className="btn btn-primary" disabled={enabled && kinds.length === 0}>
+          Save email subscription
+        </button>
+      </div>
+    </form>
   );
 }

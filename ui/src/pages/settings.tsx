@@ -1,16 +1,20 @@
 // Settings: company profile (a pre-flight requirement), sender domains, limits and quiet hours,
-// users and roles, API keys, webhooks. Each tab reads and writes its own API.
+// suppressions, the approval rule, users and roles, API keys, webhooks (outgoing, and the
+// providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
+import { ProviderWebhooks } from './provider-webhooks.tsx';
 
 const TABS = [
   { key: 'profile', label: 'Company profile' },
   { key: 'senders', label: 'Sender domains' },
   { key: 'limits', label: 'Limits & quiet hours' },
+  { key: 'suppressions', label: 'Suppressions' },
+  { key: 'approval', label: 'Approval' },
   { key: 'users', label: 'Users & roles' },
   { key: 'keys', label: 'API keys' },
   { key: 'webhooks', label: 'Webhooks' },
@@ -30,9 +34,16 @@ export function SettingsPage({ tab }: { tab: string }) {
       {tab === 'profile' && <ProfileTab />}
       {tab === 'senders' && <SendersTab />}
       {tab === 'limits' && <LimitsTab />}
+      {tab === 'suppressions' && <SuppressionsTab />}
+      {tab === 'approval' && <ApprovalTab />}
       {tab === 'users' && <UsersTab />}
       {tab === 'keys' && <KeysTab />}
-      {tab === 'webhooks' && <WebhooksTab />}
+      {tab === 'webhooks' && (
+        <>
+          <WebhooksTab />
+          <ProviderWebhooks />
+        </>
+      )}
     </>
   );
 }
@@ -335,6 +346,211 @@ function LimitsTab() {
   );
 }
 
+interface Suppression {
+  id: number;
+  channel: string;
+  address: string;
+  reason: string;
+  source: string;
+  note: string | null;
+  created_at: string;
+  expires_at: string | null;
+  state: string;
+}
+
+const SUPPRESSION_REASONS: Record<string, string> = {
+  blocklist: 'your blocklist: nothing is sent, not even transactional mail',
+  bounce: 'the address bounced for good',
+  complaint: 'the recipient marked a message as spam',
+  unsubscribe: 'the contact unsubscribed from everything (transactional mail still goes)',
+};
+
+/** Addresses Herald will not send to, per channel, with the reason; add to the blocklist, remove. */
+function SuppressionsTab() {
+  const { toast, noteForbidden } = useSession();
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const [after, setAfter] = useState<number[]>([]);
+  const cursor = after[after.length - 1];
+  const list = useApi(() => api.get<{ items: Suppression[]; next_after: number | null }>('/api/v1/suppressions', { q: search || undefined, after: cursor, limit: 50 }), [search, cursor]);
+  const [f, setF] = useState({ channel: 'email', address: '', reason: 'blocklist', note: '' });
+  const [error, setError] = useState<unknown>(null);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api.post<Suppression>('/api/v1/suppressions', { channel: f.channel, address: f.address.trim(), reason: f.reason, note: f.note.trim() || null });
+      toast(`${r.address} is suppressed (${r.reason}).`);
+      setF({ ...f, address: '', note: '' });
+      list.reload();
+    } catch (err) {
+      noteForbidden('contacts:write', err);
+      setError(err);
+    }
+  };
+  const remove = async (s: Suppression) => {
+    if (!confirm(`Remove the ${s.reason} suppression of ${s.address}? Herald may send to it again.`)) return;
+    try {
+      await api.del(`/api/v1/suppressions/${s.id}`);
+      toast(`${s.address} is no longer suppressed.`);
+      list.reload();
+    } catch (err) {
+      noteForbidden('contacts:write', err);
+      toast(errorMessage(err), 'error');
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="suppressions-title">
+      <h2 id="suppressions-title">Suppressions</h2>
+      <p className="muted">Addresses Herald never sends to on a channel. Bounces, complaints and unsubscribes arrive here by themselves; the blocklist is yours.</p>
+      <form
+        className="toolbar"
+        aria-label="Search suppressions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAfter([]);
+          setSearch(q.trim());
+        }}
+      >
+        <input aria-label="Search suppressed addresses" placeholder="part of an address" value={q} onChange={(e) => setQ(e.target.value)} />
+        <button type="submit" className="btn btn-secondary">
+          Search
+        </button>
+      </form>
+      <ErrorBox error={list.error} />
+      {list.data && list.data.items.length === 0 && <p className="muted">No suppressions{search ? ` matching "${search}"` : ''}.</p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="table table-compact" data-testid="suppressions-table">
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Source</th>
+              <th scope="col">Note</th>
+              <th scope="col">Since</th>
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((s) => (
+              <tr key={s.id}>
+                <td>{s.address}</td>
+                <td>{s.channel}</td>
+                <td title={SUPPRESSION_REASONS[s.reason]}>{s.reason}</td>
+                <td className="small">{s.source}</td>
+                <td className="small">{s.note ?? '–'}</td>
+                <td className="small">
+                  {fmtDate(s.created_at)}
+                  {s.expires_at ? ` · until ${fmtDate(s.expires_at)}` : ''}
+                </td>
+                <td>
+                  <ActionButton permission="contacts:write" kind="danger" onClick={() => remove(s)} label={`Remove ${s.address}`}>
+                    Remove
+                  </ActionButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label="Suppression pages">
+        <button type="button" className="btn btn-secondary" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>
+          ← Previous
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={!list.data?.next_after} onClick={() => list.data?.next_after && setAfter([...after, list.data.next_after])}>
+          Next →
+        </button>
+      </nav>
+      <form className="form" onSubmit={add} noValidate aria-labelledby="add-suppression-title">
+        <h3 id="add-suppression-title">Suppress an address</h3>
+        <div className="grid-2">
+          <TextField label="Address to suppress" value={f.address} onChange={(v) => setF({ ...f, address: v })} error={fieldError(error, 'address')} hint="an email address, or a phone number in E.164 (+4930…)" />
+          <Field label="Channel" error={fieldError(error, 'channel')}>
+            {(fid, d) => (
+              <select id={fid} aria-describedby={d} value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value })}>
+                {['email', 'sms', 'messenger', 'letter'].map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Reason" error={fieldError(error, 'reason')} hint={SUPPRESSION_REASONS[f.reason]}>
+            {(fid, d) => (
+              <select id={fid} aria-describedby={d} value={f.reason} onChange={(e) => setF({ ...f, reason: e.target.value })}>
+                {Object.keys(SUPPRESSION_REASONS).map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextField label="Note" value={f.note} onChange={(v) => setF({ ...f, note: v })} error={fieldError(error, 'note')} placeholder="asked by phone, ticket 4711" />
+        </div>
+        {formError(error, ['address', 'channel', 'reason', 'note']) && <p className="field-error">{formError(error, ['address', 'channel', 'reason', 'note'])}</p>}
+        <ActionButton permission="contacts:write" type="submit" kind="primary" onClick={() => undefined}>
+          Suppress
+        </ActionButton>
+      </form>
+    </section>
+  );
+}
+
+interface ApprovalRule {
+  required: boolean;
+  four_eyes: boolean;
+}
+
+/** The approval rule (F4.2): whether a launch becomes a request, and whether its author may approve it. */
+function ApprovalTab() {
+  const { toast, noteForbidden } = useSession();
+  const loaded = useApi(async () => {
+    try {
+      return await api.get<ApprovalRule>('/api/v1/account/approval');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  const [rule, setRule] = useState<ApprovalRule>({ required: false, four_eyes: false });
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (loaded.data) setRule(loaded.data);
+  }, [loaded.data]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setRule(await api.put<ApprovalRule>('/api/v1/account/approval', rule));
+      toast('Approval rule saved.');
+    } catch (err) {
+      noteForbidden('settings:write', err);
+      setError(err);
+    }
+  };
+  if (loaded.error) return <ErrorBox error={loaded.error} />;
+  if (loaded.data === null) return <p className="muted">This Herald has no approvals: every launch starts at once.</p>;
+  if (!loaded.data) return <Loading />;
+  return (
+    <form className="card form" onSubmit={save} noValidate aria-labelledby="approval-title">
+      <h2 id="approval-title">Approval</h2>
+      <ErrorBox error={error} />
+      <label className="check">
+        <input type="checkbox" checked={rule.required} onChange={(e) => setRule({ ...rule, required: e.target.checked })} /> Launches need approval (a launch becomes a
+        request that someone who may start deliveries approves or rejects)
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={rule.four_eyes} disabled={!rule.required} onChange={(e) => setRule({ ...rule, four_eyes: e.target.checked })} /> Four eyes (the
+        approver is neither the campaign's author nor the one who asked to launch it)
+      </label>
+      <ActionButton permission="settings:write" type="submit" kind="primary" onClick={() => undefined}>
+        Save approval rule
+      </ActionButton>
+    </form>
+  );
+}
+
 interface UserRow {
   id: number;
   email: string;
@@ -402,8 +618,11 @@ function UsersTab() {
           </thead>
           <tbody>
             {users.data.items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.email}</td>
+              <tr key={u.id} className={u.disabled_at ? 'muted' : undefined}>
+                <td>
+                  {u.email}
+                  {u.disabled_at && <span className="badge badge-grey">disabled</span>}
+                </td>
                 <td>{u.name ?? '–'}</td>
                 <td>
                   <select aria-label={`Role of ${u.email}`} value={u.role} onChange={(e) => change(u, { role: e.target.value })} disabled={!can('users:manage').ok}>
