@@ -22,7 +22,11 @@ async function runUntilSignal(roles: Roles) {
         : `Herald created the first dashboard user (owner) ${admin.email} with the password from HERALD_ADMIN_PASSWORD.\n\n`,
     );
   }
-  if (herald.url) log.info({ url: herald.url, openapi: `${herald.url}/api/v1/openapi.json` }, 'Herald API listening');
+  if (herald.url) {
+    log.info({ url: herald.url, openapi: `${herald.url}/api/v1/openapi.json` }, 'Herald API listening');
+    // The one line a newcomer looks for after `npm start`.
+    process.stdout.write(`Dashboard: ${herald.url}/  (API: ${herald.url}/api/v1, OpenAPI: ${herald.url}/api/v1/openapi.json)\n`);
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
