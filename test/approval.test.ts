@@ -8,15 +8,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../src/app/accounts/api-keys.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi } from './support/http.ts';
 import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { runUntilIdle } from './support/run-worker.ts';
 
 interface Keys {
   owner: string;

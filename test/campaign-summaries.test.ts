@@ -14,6 +14,7 @@ import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 describeEachDialect('campaign summaries for the campaign list', (get) => {
   let sink: SmtpSink;
@@ -44,7 +45,7 @@ describeEachDialect('campaign summaries for the campaign list', (get) => {
     const draft = await createCampaign(env.deps, actor, { name: 'Draft', template_id: template, from_email: 'a@bakery.example.com', audience: { list_ids: [list] } });
     await sendCampaign(env.deps, actor, sent.id);
     const worker = createDeliveryWorker(env.deps, transport);
-    for (let i = 0; i < 20 && (await worker.tick()); i++);
+    await runUntilIdle(worker, 20);
     // Ana opened and clicked; Ben opened.
     const at = env.clock.now().toISOString();
     const { db } = env.store;

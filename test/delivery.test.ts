@@ -12,7 +12,7 @@ import type { Actor } from '../src/app/deps.ts';
 import { claimDueMessages, markSending } from '../src/store/queries/ledger.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { explainContact } from '../src/app/explain/explain-contact.ts';
@@ -20,10 +20,7 @@ import { explainContact } from '../src/app/explain/explain-contact.ts';
 const explainWhy = (env: TestEnv, actor: Actor, campaignId: number, contact: string) => explainContact(env.deps, actor, campaignId, contact);
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { runUntilIdle } from './support/run-worker.ts';
 
 describeEachDialect('delivery through the ledger', (get) => {
   let sink: SmtpSink;

@@ -16,15 +16,12 @@ import { effectiveQuietHours } from '../src/core/pacing/effective-quiet-hours.ts
 import { DEFAULT_PACING_POLICY } from '../src/core/pacing/pacing-policy.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts } from './support/seed.ts';
 import { startSmtpSink, type SinkMessage, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 20) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { runUntilIdle } from './support/run-worker.ts';
 
 /** The raw message with quoted-printable soft breaks and '=' undone, so a URL can be found whole. */
 const decoded = (m: SinkMessage) => m.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
@@ -116,7 +113,7 @@ describeEachDialect('one-off messages', (get) => {
     expect(sent.status).toBe(201);
     expect(sent.json).toMatchObject({ status: 'pending', delivery_status: 'scheduled', transactional: false, replayed: false, name: 'Message to anna@example.com: Order A-17 for Anna' });
 
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const mails = mailTo('anna@example.com', since);
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Order A-17 for Anna');
@@ -147,7 +144,7 @@ describeEachDialect('one-off messages', (get) => {
       from_email: FROM,
     });
     expect(mjml.status).toBe(201);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const a = mailTo('anna@example.com', since)[0];
     expect(a.subject).toBe('Your code');
     expect(decoded(a)).toContain('Code 4711 & <keep>');
@@ -179,7 +176,7 @@ describeEachDialect('one-off messages', (get) => {
     const promo = await send('anna@example.com', false);
     const bounced = await send('gone@example.com', true);
     const blocked = await send('blocked@example.com', true);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
 
     expect(mailTo('anna@example.com', since)).toHaveLength(1);
     expect(mailTo('gone@example.com', since)).toHaveLength(0);
@@ -231,7 +228,7 @@ describeEachDialect('one-off messages', (get) => {
     const foreign = await api.call('POST', '/api/v1/messages', { ...body, contact: { id: theirs } }, api.otherKey);
     expect(foreign.status).toBe(201);
     const since = sink.messages.length;
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     expect(mailTo('anna@example.com', since)).toHaveLength(2);
     const keyed = await env.store.db.selectFrom('one_off_messages').select('account_id').where('idempotency_key', '=', 'order-17').execute();
     expect(keyed.map((r) => Number(r.account_id)).sort()).toEqual([api.accountId, api.otherAccountId].sort());
@@ -292,7 +289,7 @@ describeEachDialect('one-off messages', (get) => {
     const content = { subject: 'News', html: '<p>n</p>' };
     const promo = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, content, from_email: FROM });
     const receipt = await api.call('POST', '/api/v1/messages', { contact: { id: ben }, content, from_email: FROM, transactional: true });
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     expect((await api.call('GET', `/api/v1/messages/${promo.json.id}`)).json).toMatchObject({ status: 'deferred', reason: 'quiet_hours' });
     expect((await api.call('GET', `/api/v1/messages/${receipt.json.id}`)).json).toMatchObject({ status: 'sent' });
   });
@@ -313,7 +310,7 @@ describeEachDialect('one-off messages', (get) => {
     const since = sink.messages.length;
     const sent = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, template_id: template, from_email: FROM, transactional: true });
     expect(sent.status).toBe(201);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const mail = mailTo('anna@example.com', since)[0];
     const token = TOKEN.exec(decoded(mail))![1];
     expect(decoded(mail)).not.toContain(env.deps.config.secret);

@@ -22,11 +22,12 @@ import { paceBatch } from '../src/app/pacing/pace-batch.ts';
 import type { NotificationKind } from '../src/core/notification-kinds.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi } from './support/http.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 const T = '2026-03-01T00:00:00.000Z';
 
@@ -57,10 +58,6 @@ async function notificationsOf(env: TestEnv, accountId: number, kind?: Notificat
   let q = env.store.db.selectFrom('notifications').selectAll().where('account_id', '=', accountId).orderBy('id');
   if (kind) q = q.where('kind', '=', kind);
   return q.execute();
-}
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
 }
 
 describeEachDialect('notification center', (get) => {

@@ -15,15 +15,12 @@ import { getSchedule, setSchedule } from '../src/app/schedules/write-schedule.ts
 import { MISSED_RUN_GRACE_MS } from '../src/core/schedules/missed-runs.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { runUntilIdle } from './support/run-worker.ts';
 
 it('a campaign runs filter with an unknown status is refused, naming it (the CLI has no schema in front)', async () => {
   const { listCampaignDeliveries } = await import('../src/app/deliveries/read-deliveries.ts');

@@ -10,10 +10,11 @@ import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 const FOR_SALE = { all: [{ field: 'data.status', op: 'eq', value: 'for_sale' }] };
 
@@ -30,10 +31,6 @@ async function runCli(env: TestEnv, args: string[]): Promise<{ code: number; std
   child.stderr.on('data', (d) => (stderr += d));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
   return { code, stdout, stderr };
-}
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
 }
 
 describeEachDialect('triggered campaigns', (get) => {
