@@ -4,8 +4,7 @@
 //     and the occurrences missed while it was down become one run (run_once);
 // (b) on PostgreSQL, three workers on one every-second schedule: each occurrence is one run, and
 //     each recipient gets one message per run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
@@ -15,39 +14,11 @@ import { setSchedule } from '../src/app/schedules/write-schedule.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+import { waitFor } from './support/wait-for.ts';
+import { killWorkerProcesses, startWorkerProcess, stopWorkerProcess } from './support/worker-processes.ts';
 
 const RECIPIENTS = 5;
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-function startWorker(databaseUrl: string, smtpUrl: string): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HERALD_DATABASE_URL: databaseUrl,
-      HERALD_SMTP_URL: smtpUrl,
-      HERALD_WORKER_POLL_MS: '50',
-      HERALD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const startWorker = (databaseUrl: string, smtpUrl: string) => startWorkerProcess(databaseUrl, smtpUrl, { HERALD_WORKER_POLL_MS: '50' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -84,7 +55,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     sink = await startSmtpSink();
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    killWorkerProcesses(children);
     await sink.close();
   });
 
@@ -111,7 +82,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     const recurring = await rec.draft('Every second');
     await setSchedule(deps, rec.actor, recurring.id, { cron: '* * * * * *', missed_runs: 'run_once', max_runs: 2, starts_at: dueAt.toISOString() });
     await sendCampaign(deps, rec.actor, recurring.id);
-    await stopWorker(first);
+    await stopWorkerProcess(first);
     expect(Date.now()).toBeLessThan(dueAt.getTime());
 
     // Down past the one-off's time and several recurring occurrences.
@@ -126,7 +97,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
       const r = await runsOf(recurring.id);
       return r.length === 2 && r.every((d) => d.status === 'completed');
     });
-    await stopWorker(second);
+    await stopWorkerProcess(second);
 
     const oneOffMail = receivedBy(sink, once.slug);
     expect(oneOffMail.size).toBe(RECIPIENTS);
@@ -166,7 +137,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     });
     // A little longer: a worker that wrongly fired again would show up now.
     await sleep(800);
-    await Promise.all(workers.map(stopWorker));
+    await Promise.all(workers.map(stopWorkerProcess));
     const runs = await db.selectFrom('deliveries').select(['id', 'run_key', 'scheduled_at']).where('campaign_id', '=', c.id).orderBy('id').execute();
     expect(runs).toHaveLength(RUNS);
     expect(new Set(runs.map((d) => d.scheduled_at)).size).toBe(RUNS);
