@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addSuppression } from '../src/app/suppressions/add-suppression.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { readPersonalLink, signPersonalLink } from '../src/app/links/personal-link-token.ts';
@@ -14,13 +14,12 @@ import { signToken } from '../src/app/links/signed-token.ts';
 import { parseLinkDuration } from '../src/core/link-duration.ts';
 import { effectiveQuietHours } from '../src/core/pacing/effective-quiet-hours.ts';
 import { DEFAULT_PACING_POLICY } from '../src/core/pacing/pacing-policy.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
 import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts } from './support/seed.ts';
-import { startSmtpSink, type SinkMessage, type SmtpSink } from './support/smtp-sink.ts';
+import type { SinkMessage } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
 import { runUntilIdle } from './support/run-worker.ts';
 
 /** The raw message with quoted-printable soft breaks and '=' undone, so a URL can be found whole. */
@@ -62,22 +61,13 @@ describe('personal link tokens and durations (pure)', () => {
 });
 
 describeEachDialect('one-off messages', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock();
 
   async function setup(env: TestEnv) {
     const api = await createTestApi(env);
     const actor = { accountId: api.accountId, role: 'owner', label: 'test' };
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const [anna, ben] = await seedContacts(env.store.db, api.accountId, [
       { email: 'anna@example.com', first_name: 'Anna' },
       { email: 'ben@example.com', first_name: 'Ben' },
@@ -85,7 +75,7 @@ describeEachDialect('one-off messages', (get) => {
     return { api, actor, worker, anna, ben };
   }
 
-  const mailTo = (address: string, since: number) => sink.messages.slice(since).filter((m) => m.to.includes(address));
+  const mailTo = (address: string, since: number) => smtp.sink.messages.slice(since).filter((m) => m.to.includes(address));
 
   async function createTemplate(api: TestApi, subject: string, body: string): Promise<number> {
     const r = await api.call('POST', '/api/v1/templates', { name: 'Order', format: 'html', subject, body });
@@ -108,7 +98,7 @@ describeEachDialect('one-off messages', (get) => {
       'Order {{ data.order }} for {{ contact.first_name }}',
       '<p>Hi {{ contact.first_name }}, {{ data.items[0] }} ships today.</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
     );
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const sent = await api.call('POST', '/api/v1/messages', { contact: { email: 'Anna@Example.com' }, template_id: template, from_email: FROM, data: { order: 'A-17', items: ['Photo book'] } });
     expect(sent.status).toBe(201);
     expect(sent.json).toMatchObject({ status: 'pending', delivery_status: 'scheduled', transactional: false, replayed: false, name: 'Message to anna@example.com: Order A-17 for Anna' });
@@ -135,7 +125,7 @@ describeEachDialect('one-off messages', (get) => {
   it('sends content written on the spot without adding a template; lists a contact’s messages', async () => {
     const env = get();
     const { api, worker, anna, ben } = await setup(env);
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const text = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, content: { subject: 'Your code', text: 'Code {{ data.code }} & <keep>' }, from_email: FROM, data: { code: '4711' }, transactional: true });
     expect(text.status).toBe(201);
     const mjml = await api.call('POST', '/api/v1/messages', {
@@ -171,7 +161,7 @@ describeEachDialect('one-off messages', (get) => {
     await addSuppression(env.deps, actor, { channel: 'email', address: 'blocked@example.com', reason: 'blocklist' });
     const content = { subject: 'Receipt', html: '<p>Thanks</p>' };
     const send = (email: string, transactional: boolean) => api.call('POST', '/api/v1/messages', { contact: { email }, content, from_email: FROM, transactional });
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const receipt = await send('anna@example.com', true);
     const promo = await send('anna@example.com', false);
     const bounced = await send('gone@example.com', true);
@@ -227,7 +217,7 @@ describeEachDialect('one-off messages', (get) => {
     const [theirs] = await seedContacts(env.store.db, api.otherAccountId, [{ email: 'zoe@example.com' }]);
     const foreign = await api.call('POST', '/api/v1/messages', { ...body, contact: { id: theirs } }, api.otherKey);
     expect(foreign.status).toBe(201);
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     await runUntilIdle(worker, 20);
     expect(mailTo('anna@example.com', since)).toHaveLength(2);
     const keyed = await env.store.db.selectFrom('one_off_messages').select('account_id').where('idempotency_key', '=', 'order-17').execute();
@@ -307,7 +297,7 @@ describeEachDialect('one-off messages', (get) => {
     expect(preview.status).toBe(200);
     expect(preview.json.html).toMatch(/https:\/\/photos\.example\.com\/login\?album=7&amp;herald_link=/);
 
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const sent = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, template_id: template, from_email: FROM, transactional: true });
     expect(sent.status).toBe(201);
     await runUntilIdle(worker, 20);

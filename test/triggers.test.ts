@@ -5,15 +5,13 @@
 // reaches entities that were in the trigger state before the campaign existed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import type { Actor } from '../src/app/deps.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
 import { runUntilIdle } from './support/run-worker.ts';
 
 const FOR_SALE = { all: [{ field: 'data.status', op: 'eq', value: 'for_sale' }] };
@@ -34,18 +32,9 @@ async function runCli(env: TestEnv, args: string[]): Promise<{ code: number; std
 }
 
 describeEachDialect('triggered campaigns', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
   let n = 0;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock();
 
   /** A fresh pair of accounts with the event type declared and a template that shows the event. */
   async function setup(env: TestEnv) {
@@ -62,9 +51,9 @@ describeEachDialect('triggered campaigns', (get) => {
         body: '<p>Hi {{ contact.first_name | default: "there" }}, job {{ event.entity }} is {{ event.data.status }}.</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
       })
     ).json;
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const addr = (name: string) => `${name}.${tag}@example.com`;
-    const mailsTo = (name: string) => sink.messages.filter((m) => m.to.includes(addr(name)));
+    const mailsTo = (name: string) => smtp.sink.messages.filter((m) => m.to.includes(addr(name)));
     return { api, actor, template, worker, tag, addr, mailsTo };
   }
 
