@@ -5,10 +5,9 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
-import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
-import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { seedAudience } from './support/seed-audience.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 import { waitFor } from './support/wait-for.ts';
@@ -27,17 +26,8 @@ const startWorker = (databaseUrl: string, smtpUrl: string) =>
 
 /** An account with RECIPIENTS subscribed contacts and a draft campaign to all of them. */
 async function seedCampaign(env: TestEnv, name: string): Promise<{ actor: Actor; campaignId: number }> {
-  const accountId = await seedAccount(env.deps, name);
-  const actor: Actor = { accountId, role: 'owner', label: 'test' };
-  const list = await seedList(env.store.db, accountId, 'All');
-  const template = await seedTemplate(env.store.db, accountId);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
-  await seedContacts(
-    env.store.db,
-    accountId,
-    Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `${slug}${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-  );
-  const campaign = await createCampaign(env.deps, actor, { name, template_id: template, from_email: `a@${slug}.example.com`, audience: { list_ids: [list] } });
+  const { actor, draft } = await seedAudience(env.deps, name, RECIPIENTS);
+  const campaign = await draft(name);
   return { actor, campaignId: campaign.id };
 }
 

@@ -7,12 +7,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
-import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
-import type { Actor, AppDeps } from '../src/app/deps.ts';
+import type { AppDeps } from '../src/app/deps.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { setSchedule } from '../src/app/schedules/write-schedule.ts';
-import { describeEachDialect, type TestEnv } from './support/dialects.ts';
-import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { describeEachDialect } from './support/dialects.ts';
+import { seedAudience } from './support/seed-audience.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
 import { waitFor } from './support/wait-for.ts';
 import { killWorkerProcesses, startWorkerProcess, stopWorkerProcess } from './support/worker-processes.ts';
@@ -22,23 +21,12 @@ const startWorker = (databaseUrl: string, smtpUrl: string) => startWorkerProcess
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** An account with RECIPIENTS contacts; returns a factory of draft campaigns to all of them. */
-async function seedAudience(env: TestEnv, deps: AppDeps, name: string) {
-  const accountId = await seedAccount(deps, name);
-  const actor: Actor = { accountId, role: 'owner', label: 'test' };
+/** An account with RECIPIENTS contacts and a maker of draft campaigns to all of them. */
+async function seedAudienceWithoutQuietHours(deps: AppDeps, name: string) {
+  const audience = await seedAudience(deps, name, RECIPIENTS);
   // Automated runs respect quiet hours; this test may run at any hour.
-  await updatePacingPolicy(deps, actor, { quiet_hours: { enabled: false } });
-  const list = await seedList(env.store.db, accountId, 'All');
-  const template = await seedTemplate(env.store.db, accountId);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
-  await seedContacts(
-    env.store.db,
-    accountId,
-    Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `${slug}${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-  );
-  const draft = (campaign: string) =>
-    createCampaign(deps, actor, { name: campaign, template_id: template, from_email: `a@${slug}.example.com`, audience: { list_ids: [list] } });
-  return { actor, draft, slug };
+  await updatePacingPolicy(deps, audience.actor, { quiet_hours: { enabled: false } });
+  return audience;
 }
 
 /** Messages the sink received per address, for addresses starting with `prefix`. */
@@ -64,9 +52,9 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     // The worker processes run on the real clock; so does this side.
     const deps = { ...env.deps, clock: { now: () => new Date() } };
     const db = env.store.db;
-    const warm = await seedAudience(env, deps, 'Warm up');
-    const once = await seedAudience(env, deps, 'Restart one-off');
-    const rec = await seedAudience(env, deps, 'Restart recurring');
+    const warm = await seedAudienceWithoutQuietHours(deps, 'Warm up');
+    const once = await seedAudienceWithoutQuietHours(deps, 'Restart one-off');
+    const rec = await seedAudienceWithoutQuietHours(deps, 'Restart recurring');
     const runsOf = (campaignId: number) => db.selectFrom('deliveries').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
 
     const first = startWorker(env.url, sink.url);
@@ -122,7 +110,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     const env = get();
     const deps = { ...env.deps, clock: { now: () => new Date() } };
     const db = env.store.db;
-    const rec = await seedAudience(env, deps, 'Three workers');
+    const rec = await seedAudienceWithoutQuietHours(deps, 'Three workers');
     const c = await rec.draft('Every second, three workers');
     const RUNS = 3;
     await setSchedule(deps, rec.actor, c.id, { cron: '* * * * * *', max_runs: RUNS });
