@@ -2,7 +2,6 @@
 // sink. A message is a campaign of kind 'message' with one delivery, so the ledger, the decision
 // (transactional passes marketing suppressions, never a bounce or the blocklist) and the fate
 // endpoint are the campaign machinery's; personal links are signed, expire and stay per account.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts } from './support/seed.ts';
 import type { SinkMessage } from './support/smtp-sink.ts';
 import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runCli } from './support/run-cli.ts';
 import { runUntilIdle } from './support/run-worker.ts';
 
 /** The raw message with quoted-printable soft breaks and '=' undone, so a URL can be found whole. */
@@ -342,22 +342,9 @@ describeEachDialect('one-off messages', (get) => {
   it('the CLI speaks in its own options: a replay says it queued nothing new, a missing contact names --create-contact', async () => {
     const env = get();
     const { api } = await setup(env);
-    const root = path.resolve(import.meta.dirname, '..');
     const file = path.join(tmpdir(), `herald-msg-${process.pid}.txt`);
     writeFileSync(file, 'Hello {{ contact.first_name }}');
-    const cli = async (args: string[]) => {
-      const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), '--account', String(api.accountId), ...args], {
-        cwd: root,
-        env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      await new Promise((resolve) => child.on('close', resolve));
-      return { stdout, stderr };
-    };
+    const cli = (args: string[]) => runCli(env.url, ['--account', String(api.accountId), ...args]);
     const args = ['messages', 'send', '--to', 'anna@example.com', '--subject', 'Hi', '--text-file', file, '--from', FROM, '--transactional', '--key', 'cli-k1'];
     const first = await cli(args);
     expect(first.stdout, first.stderr).toMatch(/^queued message \d+ to anna@example.com/);
