@@ -4,19 +4,14 @@
 // requester; approval starts the campaign and a worker sends it to a real SMTP server; reject,
 // withdraw, scheduled times, racing approvers, a pre-flight that fails while waiting, the audit
 // log in order, and launching without the approval rule.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApiKey } from '../src/app/accounts/api-keys.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi } from './support/http.ts';
 import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 interface Keys {
   owner: string;
@@ -27,17 +22,8 @@ interface Keys {
 }
 
 describeEachDialect('approval of launches', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock();
 
   /** A fresh account with a key per role, a list of three subscribed contacts and a template. */
   async function setup(env: TestEnv) {
@@ -58,7 +44,7 @@ describeEachDialect('approval of launches', (get) => {
       { email: `cleo-${tag}@example.com`, lists: [[list, 'subscribed']] },
     ]);
     const template = await seedTemplate(env.store.db, api.accountId);
-    const worker = createDeliveryWorker({ ...env.deps, config: { ...env.deps.config, worker: { ...env.deps.config.worker, batchSize: 100, concurrency: 2 } } }, transport);
+    const worker = createDeliveryWorker({ ...env.deps, config: { ...env.deps.config, worker: { ...env.deps.config.worker, batchSize: 100, concurrency: 2 } } }, smtp.transport);
     const campaign = async (by: string, name = 'Spring sale') => {
       const res = await api.call('POST', '/api/v1/campaigns', { name, template_id: template, from_email: 'news@studio.example.com', audience: { list_ids: [list] } }, by);
       expect(res.status, JSON.stringify(res.json)).toBe(201);
@@ -136,9 +122,9 @@ describeEachDialect('approval of launches', (get) => {
     ]);
     expect(history[1].comment).toBe('looks good');
 
-    const sent = sink.count();
+    const sent = smtp.sink.count();
     await runUntilIdle(worker);
-    expect(sink.count() - sent).toBe(3);
+    expect(smtp.sink.count() - sent).toBe(3);
     expect((await api.call('GET', `/api/v1/campaigns/${id}`)).json.status).toBe('completed');
     await api.app.close();
   });

@@ -1,6 +1,6 @@
 // The campaign list's batch numbers: for a page of campaigns, one call gives each campaign's
 // progress and headline KPIs, equal to what its own stats say, and never another account's.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApiKey } from '../src/app/accounts/api-keys.ts';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { campaignSummaries } from '../src/app/campaigns/campaign-summaries.ts';
@@ -8,24 +8,14 @@ import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { buildServer } from '../src/http/server.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
 import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect } from './support/dialects.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 describeEachDialect('campaign summaries for the campaign list', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
-  beforeAll(async () => {
-    sink = await startSmtpSink({ replyFor: (rcpt) => (rcpt.startsWith('gone@') ? { code: 550, message: '5.1.1 User unknown' } : null) });
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock({ replyFor: (rcpt) => (rcpt.startsWith('gone@') ? { code: 550, message: '5.1.1 User unknown' } : null) });
 
   it('gives progress, delivered, opens and clicks per campaign in one call, equal to each campaign’s stats', async () => {
     const env = get();
@@ -43,8 +33,8 @@ describeEachDialect('campaign summaries for the campaign list', (get) => {
     const sent = await createCampaign(env.deps, actor, { name: 'Sent', template_id: template, from_email: 'a@bakery.example.com', audience: { list_ids: [list] } });
     const draft = await createCampaign(env.deps, actor, { name: 'Draft', template_id: template, from_email: 'a@bakery.example.com', audience: { list_ids: [list] } });
     await sendCampaign(env.deps, actor, sent.id);
-    const worker = createDeliveryWorker(env.deps, transport);
-    for (let i = 0; i < 20 && (await worker.tick()); i++);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
+    await runUntilIdle(worker, 20);
     // Ana opened and clicked; Ben opened.
     const at = env.clock.now().toISOString();
     const { db } = env.store;

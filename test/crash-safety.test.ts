@@ -1,61 +1,33 @@
 // E3: kill -9 of a worker process in the middle of a send, then a restart. Every recipient must be
 // sent; a recipient may arrive twice only if its row is flagged possible_duplicate (its hand-off
 // was under way at the kill). Real child processes, a real SMTP server on loopback, both dialects.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
-import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
-import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { seedAudience } from './support/seed-audience.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+import { waitFor } from './support/wait-for.ts';
+import { killWorkerProcesses, startWorkerProcess } from './support/worker-processes.ts';
 
 const RECIPIENTS = 300;
 const CONCURRENCY = 10;
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-function startWorker(databaseUrl: string, smtpUrl: string): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HERALD_DATABASE_URL: databaseUrl,
-      HERALD_SMTP_URL: smtpUrl,
-      HERALD_WORKER_LEASE_SECONDS: '2',
-      HERALD_WORKER_POLL_MS: '50',
-      HERALD_WORKER_BATCH: '50',
-      HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
-      HERALD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+// A short lease, so that the restarted worker takes over the killed one's rows quickly.
+const startWorker = (databaseUrl: string, smtpUrl: string) =>
+  startWorkerProcess(databaseUrl, smtpUrl, {
+    HERALD_WORKER_LEASE_SECONDS: '2',
+    HERALD_WORKER_POLL_MS: '50',
+    HERALD_WORKER_BATCH: '50',
+    HERALD_WORKER_CONCURRENCY: String(CONCURRENCY),
   });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** An account with RECIPIENTS subscribed contacts and a draft campaign to all of them. */
 async function seedCampaign(env: TestEnv, name: string): Promise<{ actor: Actor; campaignId: number }> {
-  const accountId = await seedAccount(env.deps, name);
-  const actor: Actor = { accountId, role: 'owner', label: 'test' };
-  const list = await seedList(env.store.db, accountId, 'All');
-  const template = await seedTemplate(env.store.db, accountId);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
-  await seedContacts(
-    env.store.db,
-    accountId,
-    Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `${slug}${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-  );
-  const campaign = await createCampaign(env.deps, actor, { name, template_id: template, from_email: `a@${slug}.example.com`, audience: { list_ids: [list] } });
+  const { actor, draft } = await seedAudience(env.deps, name, RECIPIENTS);
+  const campaign = await draft(name);
   return { actor, campaignId: campaign.id };
 }
 
@@ -67,7 +39,7 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
     sink = await startSmtpSink({ delayMs: 15 });
   });
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    killWorkerProcesses(children);
     await sink.close();
   });
 
@@ -81,7 +53,7 @@ describeEachDialect('real worker processes: kill -9, several workers, limits', (
 
     const first = startWorker(env.url, sink.url);
     children.push(first);
-    await waitFor('a third of the messages', () => sink.count() - before >= RECIPIENTS / 3);
+    await waitFor('a third of the messages', () => sink.count() - before >= RECIPIENTS / 3, 30_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const atKill = sink.count() - before;

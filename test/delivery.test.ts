@@ -1,7 +1,7 @@
 // The ledger end to end on both dialects: prepare writes one row per contact with a reason for
 // everyone not sent; the worker hands messages to a real SMTP server on loopback and records
 // sent / deferred / failed; pause, resume and cancel work mid-send; expired leases are recovered.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { campaignStats } from '../src/app/campaigns/campaign-stats.ts';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from '../src/app/campaigns/control-campaign.ts';
 import { listCampaignMessages } from '../src/app/campaigns/list-campaign-messages.ts';
@@ -10,34 +10,21 @@ import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
 import { recoverExpiredLeases } from '../src/app/deliveries/recover-leases.ts';
 import type { Actor } from '../src/app/deps.ts';
 import { claimDueMessages, markSending } from '../src/store/queries/ledger.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { explainContact } from '../src/app/explain/explain-contact.ts';
 
 const explainWhy = (env: TestEnv, actor: Actor, campaignId: number, contact: string) => explainContact(env.deps, actor, campaignId, contact);
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
-import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import type { SinkReply } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 describeEachDialect('delivery through the ledger', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
   let refuse: (rcpt: string) => SinkReply | null = () => null;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink({ replyFor: (rcpt) => refuse(rcpt) });
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock({ replyFor: (rcpt) => refuse(rcpt) });
 
   async function setup(env: TestEnv, extra: { batch?: number } = {}) {
     const accountId = await seedAccount(env.deps, 'Photo Studio');
@@ -45,7 +32,7 @@ describeEachDialect('delivery through the ledger', (get) => {
     const list = await seedList(env.store.db, accountId, 'Customers');
     const vip = await seedList(env.store.db, accountId, 'Do not mail');
     const template = await seedTemplate(env.store.db, accountId);
-    const worker = createDeliveryWorker({ ...env.deps, config: { ...env.deps.config, worker: { ...env.deps.config.worker, batchSize: extra.batch ?? 500, concurrency: 4 } } }, transport);
+    const worker = createDeliveryWorker({ ...env.deps, config: { ...env.deps.config, worker: { ...env.deps.config.worker, batchSize: extra.batch ?? 500, concurrency: 4 } } }, smtp.transport);
     return { accountId, actor, list, vip, template, worker };
   }
 
@@ -70,7 +57,7 @@ describeEachDialect('delivery through the ledger', (get) => {
       from_name: 'Photo Studio',
       audience: { list_ids: [list], exclude_list_ids: [vip] },
     });
-    const before = sink.count();
+    const before = smtp.sink.count();
     const sent = await sendCampaign(env.deps, actor, campaign.id);
     expect(sent.status).toBe('sending');
     await runUntilIdle(worker);
@@ -87,12 +74,12 @@ describeEachDialect('delivery through the ledger', (get) => {
       consent_pending: 1,
       invalid_address: 1,
     });
-    expect(sink.count() - before).toBe(3);
-    const anna = sink.messages.find((m) => m.to.includes('anna@example.com'))!;
+    expect(smtp.sink.count() - before).toBe(3);
+    const anna = smtp.sink.messages.find((m) => m.to.includes('anna@example.com'))!;
     expect(anna.subject).toBe('Hello Anna');
     expect(anna.raw).toContain('news from Photo Studio');
     expect(anna.headers['list-unsubscribe']).toMatch(/^<http:\/\/.+\/u\/[0-9a-z]+\.[A-Za-z0-9_-]{22}>$/);
-    const cleo = sink.messages.find((m) => m.to.includes('cleo@example.com'))!;
+    const cleo = smtp.sink.messages.find((m) => m.to.includes('cleo@example.com'))!;
     expect(cleo.subject).toBe('Hello there');
 
     const ledger = await listCampaignMessages(env.deps, actor, campaign.id, { limit: 100 });

@@ -2,11 +2,10 @@
 // sink. A message is a campaign of kind 'message' with one delivery, so the ledger, the decision
 // (transactional passes marketing suppressions, never a bounce or the blocklist) and the fate
 // endpoint are the campaign machinery's; personal links are signed, expire and stay per account.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addSuppression } from '../src/app/suppressions/add-suppression.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { readPersonalLink, signPersonalLink } from '../src/app/links/personal-link-token.ts';
@@ -14,17 +13,14 @@ import { signToken } from '../src/app/links/signed-token.ts';
 import { parseLinkDuration } from '../src/core/link-duration.ts';
 import { effectiveQuietHours } from '../src/core/pacing/effective-quiet-hours.ts';
 import { DEFAULT_PACING_POLICY } from '../src/core/pacing/pacing-policy.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts } from './support/seed.ts';
-import { startSmtpSink, type SinkMessage, type SmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 20) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import type { SinkMessage } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runCli } from './support/run-cli.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 /** The raw message with quoted-printable soft breaks and '=' undone, so a URL can be found whole. */
 const decoded = (m: SinkMessage) => m.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
@@ -65,22 +61,13 @@ describe('personal link tokens and durations (pure)', () => {
 });
 
 describeEachDialect('one-off messages', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock();
 
   async function setup(env: TestEnv) {
     const api = await createTestApi(env);
     const actor = { accountId: api.accountId, role: 'owner', label: 'test' };
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const [anna, ben] = await seedContacts(env.store.db, api.accountId, [
       { email: 'anna@example.com', first_name: 'Anna' },
       { email: 'ben@example.com', first_name: 'Ben' },
@@ -88,7 +75,7 @@ describeEachDialect('one-off messages', (get) => {
     return { api, actor, worker, anna, ben };
   }
 
-  const mailTo = (address: string, since: number) => sink.messages.slice(since).filter((m) => m.to.includes(address));
+  const mailTo = (address: string, since: number) => smtp.sink.messages.slice(since).filter((m) => m.to.includes(address));
 
   async function createTemplate(api: TestApi, subject: string, body: string): Promise<number> {
     const r = await api.call('POST', '/api/v1/templates', { name: 'Order', format: 'html', subject, body });
@@ -111,12 +98,12 @@ describeEachDialect('one-off messages', (get) => {
       'Order {{ data.order }} for {{ contact.first_name }}',
       '<p>Hi {{ contact.first_name }}, {{ data.items[0] }} ships today.</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
     );
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const sent = await api.call('POST', '/api/v1/messages', { contact: { email: 'Anna@Example.com' }, template_id: template, from_email: FROM, data: { order: 'A-17', items: ['Photo book'] } });
     expect(sent.status).toBe(201);
     expect(sent.json).toMatchObject({ status: 'pending', delivery_status: 'scheduled', transactional: false, replayed: false, name: 'Message to anna@example.com: Order A-17 for Anna' });
 
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const mails = mailTo('anna@example.com', since);
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Order A-17 for Anna');
@@ -138,7 +125,7 @@ describeEachDialect('one-off messages', (get) => {
   it('sends content written on the spot without adding a template; lists a contact’s messages', async () => {
     const env = get();
     const { api, worker, anna, ben } = await setup(env);
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const text = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, content: { subject: 'Your code', text: 'Code {{ data.code }} & <keep>' }, from_email: FROM, data: { code: '4711' }, transactional: true });
     expect(text.status).toBe(201);
     const mjml = await api.call('POST', '/api/v1/messages', {
@@ -147,7 +134,7 @@ describeEachDialect('one-off messages', (get) => {
       from_email: FROM,
     });
     expect(mjml.status).toBe(201);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const a = mailTo('anna@example.com', since)[0];
     expect(a.subject).toBe('Your code');
     expect(decoded(a)).toContain('Code 4711 & <keep>');
@@ -174,12 +161,12 @@ describeEachDialect('one-off messages', (get) => {
     await addSuppression(env.deps, actor, { channel: 'email', address: 'blocked@example.com', reason: 'blocklist' });
     const content = { subject: 'Receipt', html: '<p>Thanks</p>' };
     const send = (email: string, transactional: boolean) => api.call('POST', '/api/v1/messages', { contact: { email }, content, from_email: FROM, transactional });
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const receipt = await send('anna@example.com', true);
     const promo = await send('anna@example.com', false);
     const bounced = await send('gone@example.com', true);
     const blocked = await send('blocked@example.com', true);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
 
     expect(mailTo('anna@example.com', since)).toHaveLength(1);
     expect(mailTo('gone@example.com', since)).toHaveLength(0);
@@ -230,8 +217,8 @@ describeEachDialect('one-off messages', (get) => {
     const [theirs] = await seedContacts(env.store.db, api.otherAccountId, [{ email: 'zoe@example.com' }]);
     const foreign = await api.call('POST', '/api/v1/messages', { ...body, contact: { id: theirs } }, api.otherKey);
     expect(foreign.status).toBe(201);
-    const since = sink.messages.length;
-    await runUntilIdle(worker);
+    const since = smtp.sink.messages.length;
+    await runUntilIdle(worker, 20);
     expect(mailTo('anna@example.com', since)).toHaveLength(2);
     const keyed = await env.store.db.selectFrom('one_off_messages').select('account_id').where('idempotency_key', '=', 'order-17').execute();
     expect(keyed.map((r) => Number(r.account_id)).sort()).toEqual([api.accountId, api.otherAccountId].sort());
@@ -292,7 +279,7 @@ describeEachDialect('one-off messages', (get) => {
     const content = { subject: 'News', html: '<p>n</p>' };
     const promo = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, content, from_email: FROM });
     const receipt = await api.call('POST', '/api/v1/messages', { contact: { id: ben }, content, from_email: FROM, transactional: true });
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     expect((await api.call('GET', `/api/v1/messages/${promo.json.id}`)).json).toMatchObject({ status: 'deferred', reason: 'quiet_hours' });
     expect((await api.call('GET', `/api/v1/messages/${receipt.json.id}`)).json).toMatchObject({ status: 'sent' });
   });
@@ -310,10 +297,10 @@ describeEachDialect('one-off messages', (get) => {
     expect(preview.status).toBe(200);
     expect(preview.json.html).toMatch(/https:\/\/photos\.example\.com\/login\?album=7&amp;herald_link=/);
 
-    const since = sink.messages.length;
+    const since = smtp.sink.messages.length;
     const sent = await api.call('POST', '/api/v1/messages', { contact: { id: anna }, template_id: template, from_email: FROM, transactional: true });
     expect(sent.status).toBe(201);
-    await runUntilIdle(worker);
+    await runUntilIdle(worker, 20);
     const mail = mailTo('anna@example.com', since)[0];
     const token = TOKEN.exec(decoded(mail))![1];
     expect(decoded(mail)).not.toContain(env.deps.config.secret);
@@ -355,22 +342,9 @@ describeEachDialect('one-off messages', (get) => {
   it('the CLI speaks in its own options: a replay says it queued nothing new, a missing contact names --create-contact', async () => {
     const env = get();
     const { api } = await setup(env);
-    const root = path.resolve(import.meta.dirname, '..');
     const file = path.join(tmpdir(), `herald-msg-${process.pid}.txt`);
     writeFileSync(file, 'Hello {{ contact.first_name }}');
-    const cli = async (args: string[]) => {
-      const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), '--account', String(api.accountId), ...args], {
-        cwd: root,
-        env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      await new Promise((resolve) => child.on('close', resolve));
-      return { stdout, stderr };
-    };
+    const cli = (args: string[]) => runCli(env.url, ['--account', String(api.accountId), ...args]);
     const args = ['messages', 'send', '--to', 'anna@example.com', '--subject', 'Hi', '--text-file', file, '--from', FROM, '--transactional', '--key', 'cli-k1'];
     const first = await cli(args);
     expect(first.stdout, first.stderr).toMatch(/^queued message \d+ to anna@example.com/);

@@ -3,7 +3,7 @@
 // the email copies sent by the worker step to a real SMTP server, and each hook producing exactly
 // one notification.
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApiKey } from '../src/app/accounts/api-keys.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
 import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
@@ -20,13 +20,13 @@ import { loadDailyLimitToday } from '../src/app/pacing/daily-limit-today.ts';
 import { loadPacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { paceBatch } from '../src/app/pacing/pace-batch.ts';
 import type { NotificationKind } from '../src/core/notification-kinds.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi } from './support/http.ts';
 import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
-import { type SinkReply, startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import type { SinkReply } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 const T = '2026-03-01T00:00:00.000Z';
 
@@ -57,10 +57,6 @@ async function notificationsOf(env: TestEnv, accountId: number, kind?: Notificat
   let q = env.store.db.selectFrom('notifications').selectAll().where('account_id', '=', accountId).orderBy('id');
   if (kind) q = q.where('kind', '=', kind);
   return q.execute();
-}
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
 }
 
 describeEachDialect('notification center', (get) => {
@@ -249,17 +245,8 @@ describeEachDialect('notification email subscriptions', (get) => {
 });
 
 describeEachDialect('notification emails', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
   let refuse: (rcpt: string) => SinkReply | null = () => null;
-  beforeAll(async () => {
-    sink = await startSmtpSink({ replyFor: (rcpt) => refuse(rcpt) });
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock({ replyFor: (rcpt) => refuse(rcpt) });
 
   it('go to subscribed users whose role sees the kind, through the worker step, once each', async () => {
     const env = get();
@@ -283,11 +270,11 @@ describeEachDialect('notification emails', (get) => {
     expect(queued(approval)).toEqual(['admin@mail.example']);
     expect(queued(failed)).toEqual(['admin@mail.example', 'analyst@mail.example', 'sender@mail.example']);
 
-    const before = sink.count();
-    const worker = createDeliveryWorker(env.deps, transport);
+    const before = smtp.sink.count();
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     await runUntilIdle(worker);
-    expect(sink.count() - before).toBe(4);
-    const got = sink.messages.slice(before);
+    expect(smtp.sink.count() - before).toBe(4);
+    const got = smtp.sink.messages.slice(before);
     expect(got.map((m) => m.to[0]).sort()).toEqual(['admin@mail.example', 'admin@mail.example', 'analyst@mail.example', 'sender@mail.example']);
     const toAdmin = got.find((m) => m.to[0] === 'admin@mail.example' && m.subject.includes('approval'))!;
     expect(toAdmin.subject).toBe('[Herald] Spring sale waits for approval');
@@ -303,8 +290,8 @@ describeEachDialect('notification emails', (get) => {
       ['sent', 1, env.clock.now().toISOString()],
     ]);
     // Nothing is sent twice.
-    expect(await sendNotificationEmails(env.deps, transport, env.clock.now())).toBe(0);
-    expect(sink.count() - before).toBe(4);
+    expect(await sendNotificationEmails(env.deps, smtp.transport, env.clock.now())).toBe(0);
+    expect(smtp.sink.count() - before).toBe(4);
   });
 
   it('is claimed by one of many workers; 4xx is retried later, 5xx fails with the reply kept', async () => {
@@ -317,11 +304,11 @@ describeEachDialect('notification emails', (get) => {
       rcpt.startsWith('grey@') ? { code: 451, message: '4.7.1 Greylisted, try again later' } : rcpt.startsWith('gone@') ? { code: 550, message: '5.1.1 User unknown' } : null;
     try {
       const id = (await note(env, accountId, 'delivery_paused', 'Paused: the sender is refused'))!;
-      const before = sink.count();
+      const before = smtp.sink.count();
       // Three workers at once: each copy is handed off once.
-      const sent = await Promise.all([0, 1, 2].map(() => sendNotificationEmails(env.deps, transport, env.clock.now())));
+      const sent = await Promise.all([0, 1, 2].map(() => sendNotificationEmails(env.deps, smtp.transport, env.clock.now())));
       expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
-      expect(sink.count() - before).toBe(1);
+      expect(smtp.sink.count() - before).toBe(1);
       const row = async (user: number) =>
         env.store.db.selectFrom('notification_emails').selectAll().where('notification_id', '=', id).where('user_id', '=', user).executeTakeFirstOrThrow();
       expect(await row(ok)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -334,20 +321,20 @@ describeEachDialect('notification emails', (get) => {
       expect(goneRow.last_error).toMatch(/550/);
 
       // Not due yet: nothing. After the backoff the server accepts.
-      expect(await sendNotificationEmails(env.deps, transport, env.clock.now())).toBe(0);
+      expect(await sendNotificationEmails(env.deps, smtp.transport, env.clock.now())).toBe(0);
       refuse = () => null;
       env.clock.advance(10 * 60_000);
-      expect(await sendNotificationEmails(env.deps, transport, env.clock.now())).toBe(1);
+      expect(await sendNotificationEmails(env.deps, smtp.transport, env.clock.now())).toBe(1);
       expect(await row(grey)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
       expect((await row(gone)).status).toBe('failed');
 
       // A server that keeps deferring: given up after MAX_ATTEMPTS.
       refuse = (rcpt) => (rcpt.startsWith('grey@') ? { code: 451, message: '4.7.1 Greylisted' } : null);
       const id2 = (await note(env, accountId, 'delivery_paused', 'Paused again'))!;
-      await sendNotificationEmails(env.deps, transport, env.clock.now());
+      await sendNotificationEmails(env.deps, smtp.transport, env.clock.now());
       for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
         env.clock.advance(3 * 3600_000);
-        await sendNotificationEmails(env.deps, transport, env.clock.now());
+        await sendNotificationEmails(env.deps, smtp.transport, env.clock.now());
       }
       const last = await env.store.db.selectFrom('notification_emails').selectAll().where('notification_id', '=', id2).where('user_id', '=', grey).executeTakeFirstOrThrow();
       expect(last).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
@@ -363,9 +350,9 @@ describeEachDialect('notification emails', (get) => {
     const u = await seedUser(env, accountId, 'changed@mind.example', 'owner', { enabled: true });
     const id = (await note(env, accountId, 'limit_reached', 'Limit'))!;
     await setEmailSubscription(env.deps, { accountId, role: 'owner', label: 'cli' }, { enabled: false }, { userId: u });
-    const before = sink.count();
-    expect(await sendNotificationEmails(env.deps, transport, env.clock.now())).toBe(0);
-    expect(sink.count()).toBe(before);
+    const before = smtp.sink.count();
+    expect(await sendNotificationEmails(env.deps, smtp.transport, env.clock.now())).toBe(0);
+    expect(smtp.sink.count()).toBe(before);
     const r = await env.store.db.selectFrom('notification_emails').selectAll().where('notification_id', '=', id).executeTakeFirstOrThrow();
     expect(r.status).toBe('failed');
     expect(r.last_error).toMatch(/^not sent: changed@mind.example/);
@@ -373,24 +360,15 @@ describeEachDialect('notification emails', (get) => {
 });
 
 describeEachDialect('notification hooks', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
   let refuse: (rcpt: string) => SinkReply | null = () => null;
-  beforeAll(async () => {
-    sink = await startSmtpSink({ replyFor: (rcpt) => refuse(rcpt) });
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock({ replyFor: (rcpt) => refuse(rcpt) });
 
   async function campaignSetup(env: TestEnv, name: string) {
     const accountId = await seedAccount(env.deps, name);
     const actor: Actor = { accountId, role: 'owner', label: 'test' };
     const list = await seedList(env.store.db, accountId, 'Customers');
     const template = await seedTemplate(env.store.db, accountId);
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     return { accountId, actor, list, template, worker };
   }
 

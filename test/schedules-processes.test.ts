@@ -4,70 +4,29 @@
 //     and the occurrences missed while it was down become one run (run_once);
 // (b) on PostgreSQL, three workers on one every-second schedule: each occurrence is one run, and
 //     each recipient gets one message per run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
-import { createCampaign } from '../src/app/campaigns/write-campaign.ts';
-import type { Actor, AppDeps } from '../src/app/deps.ts';
+import type { AppDeps } from '../src/app/deps.ts';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { setSchedule } from '../src/app/schedules/write-schedule.ts';
-import { describeEachDialect, type TestEnv } from './support/dialects.ts';
-import { seedAccount, seedContacts, seedList, seedTemplate } from './support/seed.ts';
+import { describeEachDialect } from './support/dialects.ts';
+import { seedAudience } from './support/seed-audience.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+import { waitFor } from './support/wait-for.ts';
+import { killWorkerProcesses, startWorkerProcess, stopWorkerProcess } from './support/worker-processes.ts';
 
 const RECIPIENTS = 5;
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-function startWorker(databaseUrl: string, smtpUrl: string): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HERALD_DATABASE_URL: databaseUrl,
-      HERALD_SMTP_URL: smtpUrl,
-      HERALD_WORKER_POLL_MS: '50',
-      HERALD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stopWorker(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const startWorker = (databaseUrl: string, smtpUrl: string) => startWorkerProcess(databaseUrl, smtpUrl, { HERALD_WORKER_POLL_MS: '50' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** An account with RECIPIENTS contacts; returns a factory of draft campaigns to all of them. */
-async function seedAudience(env: TestEnv, deps: AppDeps, name: string) {
-  const accountId = await seedAccount(deps, name);
-  const actor: Actor = { accountId, role: 'owner', label: 'test' };
+/** An account with RECIPIENTS contacts and a maker of draft campaigns to all of them. */
+async function seedAudienceWithoutQuietHours(deps: AppDeps, name: string) {
+  const audience = await seedAudience(deps, name, RECIPIENTS);
   // Automated runs respect quiet hours; this test may run at any hour.
-  await updatePacingPolicy(deps, actor, { quiet_hours: { enabled: false } });
-  const list = await seedList(env.store.db, accountId, 'All');
-  const template = await seedTemplate(env.store.db, accountId);
-  const slug = name.toLowerCase().replace(/[^a-z]+/g, '');
-  await seedContacts(
-    env.store.db,
-    accountId,
-    Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `${slug}${i}@example.com`, lists: [[list, 'subscribed'] as [number, 'subscribed']] })),
-  );
-  const draft = (campaign: string) =>
-    createCampaign(deps, actor, { name: campaign, template_id: template, from_email: `a@${slug}.example.com`, audience: { list_ids: [list] } });
-  return { actor, draft, slug };
+  await updatePacingPolicy(deps, audience.actor, { quiet_hours: { enabled: false } });
+  return audience;
 }
 
 /** Messages the sink received per address, for addresses starting with `prefix`. */
@@ -84,7 +43,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     sink = await startSmtpSink();
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    killWorkerProcesses(children);
     await sink.close();
   });
 
@@ -93,9 +52,9 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     // The worker processes run on the real clock; so does this side.
     const deps = { ...env.deps, clock: { now: () => new Date() } };
     const db = env.store.db;
-    const warm = await seedAudience(env, deps, 'Warm up');
-    const once = await seedAudience(env, deps, 'Restart one-off');
-    const rec = await seedAudience(env, deps, 'Restart recurring');
+    const warm = await seedAudienceWithoutQuietHours(deps, 'Warm up');
+    const once = await seedAudienceWithoutQuietHours(deps, 'Restart one-off');
+    const rec = await seedAudienceWithoutQuietHours(deps, 'Restart recurring');
     const runsOf = (campaignId: number) => db.selectFrom('deliveries').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
 
     const first = startWorker(env.url, sink.url);
@@ -111,7 +70,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     const recurring = await rec.draft('Every second');
     await setSchedule(deps, rec.actor, recurring.id, { cron: '* * * * * *', missed_runs: 'run_once', max_runs: 2, starts_at: dueAt.toISOString() });
     await sendCampaign(deps, rec.actor, recurring.id);
-    await stopWorker(first);
+    await stopWorkerProcess(first);
     expect(Date.now()).toBeLessThan(dueAt.getTime());
 
     // Down past the one-off's time and several recurring occurrences.
@@ -126,7 +85,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
       const r = await runsOf(recurring.id);
       return r.length === 2 && r.every((d) => d.status === 'completed');
     });
-    await stopWorker(second);
+    await stopWorkerProcess(second);
 
     const oneOffMail = receivedBy(sink, once.slug);
     expect(oneOffMail.size).toBe(RECIPIENTS);
@@ -151,7 +110,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     const env = get();
     const deps = { ...env.deps, clock: { now: () => new Date() } };
     const db = env.store.db;
-    const rec = await seedAudience(env, deps, 'Three workers');
+    const rec = await seedAudienceWithoutQuietHours(deps, 'Three workers');
     const c = await rec.draft('Every second, three workers');
     const RUNS = 3;
     await setSchedule(deps, rec.actor, c.id, { cron: '* * * * * *', max_runs: RUNS });
@@ -166,7 +125,7 @@ describeEachDialect('schedules with real worker processes', (get, dialect) => {
     });
     // A little longer: a worker that wrongly fired again would show up now.
     await sleep(800);
-    await Promise.all(workers.map(stopWorker));
+    await Promise.all(workers.map(stopWorkerProcess));
     const runs = await db.selectFrom('deliveries').select(['id', 'run_key', 'scheduled_at']).where('campaign_id', '=', c.id).orderBy('id').execute();
     expect(runs).toHaveLength(RUNS);
     expect(new Set(runs.map((d) => d.scheduled_at)).size).toBe(RUNS);

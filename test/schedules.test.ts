@@ -13,17 +13,12 @@ import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import { fireDueSchedules } from '../src/app/schedules/fire-due-schedules.ts';
 import { getSchedule, setSchedule } from '../src/app/schedules/write-schedule.ts';
 import { MISSED_RUN_GRACE_MS } from '../src/core/schedules/missed-runs.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
 import { seedContacts, seedList, seedTemplate } from './support/seed.ts';
-import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 it('a campaign runs filter with an unknown status is refused, naming it (the CLI has no schema in front)', async () => {
   const { listCampaignDeliveries } = await import('../src/app/deliveries/read-deliveries.ts');
@@ -51,8 +46,7 @@ it('the CLI names a refused field once, also when the message starts with it', (
 });
 
 describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
+  const smtp = smtpSinkForBlock();
   let api: TestApi;
   let actor: Actor;
   let list: number;
@@ -60,8 +54,6 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   let slug = 0;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
     api = await createTestApi(env);
@@ -78,8 +70,6 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   });
   afterAll(async () => {
     await api.app.close();
-    await transport.close();
-    await sink.close();
   });
 
   async function draft(name = `Weekly ${++slug}`) {
@@ -197,7 +187,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   it('each occurrence becomes one run with its own ledger, stats and KPIs; several workers fire it once', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const c = await draft();
     await setSchedule(env.deps, actor, c.id, { cron: '0 9 * * *', timezone: 'Europe/Berlin' });
     await sendCampaign(env.deps, actor, c.id);
@@ -205,7 +195,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     await runUntilIdle(worker);
     expect(await runs(env, c.id)).toEqual([]);
 
-    const before = sink.count();
+    const before = smtp.sink.count();
     env.clock.set('2026-03-03T08:00:01.000Z');
     // Three workers at once on the due occurrence: one run.
     const fired = await Promise.all([fireDueSchedules(env.deps, env.clock.now()), fireDueSchedules(env.deps, env.clock.now()), fireDueSchedules(env.deps, env.clock.now())]);
@@ -219,8 +209,8 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
       ['cron:2026-03-03T08:00:00.000Z', 'completed', '2026-03-03T08:00:00.000Z', 'scheduler'],
       ['cron:2026-03-04T08:00:00.000Z', 'completed', '2026-03-04T08:00:00.000Z', 'scheduler'],
     ]);
-    expect(sink.count() - before).toBe(6);
-    const received = sink.messages.slice(before).flatMap((m) => m.to).sort();
+    expect(smtp.sink.count() - before).toBe(6);
+    const received = smtp.sink.messages.slice(before).flatMap((m) => m.to).sort();
     expect(received).toEqual(['anna@example.com', 'anna@example.com', 'ben@example.com', 'ben@example.com', 'cleo@example.com', 'cleo@example.com']);
 
     const list = await api.call('GET', `/api/v1/campaigns/${c.id}/deliveries`);
@@ -252,7 +242,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   it('after a gap: run_once makes one run for the latest missed occurrence; skip records it skipped, except within the grace period', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const once = await draft();
     const skip = await draft();
     await setSchedule(env.deps, actor, once.id, { cron: '0 * * * *', missed_runs: 'run_once' });
@@ -262,7 +252,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     // Launched at 10:00 (the first occurrence is 10:00 itself); Herald was down until 15:30:
     // occurrences 10:00 … 14:00 are not run, 15:00 is the latest.
     env.clock.set('2026-03-02T15:30:00.000Z');
-    const before = sink.count();
+    const before = smtp.sink.count();
     await runUntilIdle(worker);
     const onceRuns = await runs(env, once.id);
     expect(onceRuns.map((d) => [d.run_key, d.status])).toEqual([['cron:2026-03-02T15:00:00.000Z', 'completed']]);
@@ -271,7 +261,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     expect(skipRuns.map((d) => [d.run_key, d.status])).toEqual([['cron:2026-03-02T15:00:00.000Z', 'skipped']]);
     expect(skipRuns[0].status_reason).toMatch(/missed: Herald was not running at 2026-03-02T15:00:00.000Z.*skip/);
     expect(skipRuns[0].finished_at).toBe('2026-03-02T15:30:00.000Z');
-    expect(sink.count() - before).toBe(3);
+    expect(smtp.sink.count() - before).toBe(3);
     const note = await env.store.db.selectFrom('notifications').selectAll().where('account_id', '=', actor.accountId).where('kind', '=', 'run_skipped').execute();
     expect(note).toHaveLength(1);
     expect(note[0]).toMatchObject({ subject_type: 'delivery', subject_id: skipRuns[0].id });
@@ -299,16 +289,16 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   it('confirm_each_run: a run waits for confirmation, then sends; another is skipped', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const c = await draft();
     await setSchedule(env.deps, actor, c.id, { cron: '0 * * * *', confirm_each_run: true });
     await sendCampaign(env.deps, actor, c.id);
     env.clock.set('2026-03-02T11:00:05.000Z');
-    const before = sink.count();
+    const before = smtp.sink.count();
     await runUntilIdle(worker);
     let [run] = await runs(env, c.id);
     expect(run).toMatchObject({ run_key: 'cron:2026-03-02T11:00:00.000Z', status: 'awaiting_confirmation' });
-    expect(sink.count()).toBe(before);
+    expect(smtp.sink.count()).toBe(before);
     const note = await env.store.db.selectFrom('notifications').selectAll().where('kind', '=', 'run_awaiting_confirmation').where('subject_id', '=', run.id).execute();
     expect(note).toHaveLength(1);
     expect(note[0].body).toContain(`/api/v1/deliveries/${run.id}/confirm`);
@@ -324,7 +314,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     await runUntilIdle(worker);
     [run] = await runs(env, c.id);
     expect(run.status).toBe('completed');
-    expect(sink.count() - before).toBe(3);
+    expect(smtp.sink.count() - before).toBe(3);
 
     env.clock.set('2026-03-02T12:00:05.000Z');
     await runUntilIdle(worker);
@@ -333,7 +323,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     const skipped = await api.call('POST', `/api/v1/deliveries/${second.id}/skip`);
     expect(skipped.json).toMatchObject({ status: 'skipped', status_reason: expect.stringMatching(/^skipped by /) });
     await runUntilIdle(worker);
-    expect(sink.count() - before).toBe(3);
+    expect(smtp.sink.count() - before).toBe(3);
     const audit = await env.store.db.selectFrom('audit_log').select('action').where('subject', 'in', [`delivery:${run.id}`, `delivery:${second.id}`]).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['delivery.confirm', 'delivery.skip']);
 
@@ -346,14 +336,14 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
     expect(third).toMatchObject({ run_key: 'cron:2026-03-02T13:00:00.000Z', status: 'skipped', status_reason: expect.stringMatching(/not confirmed before the next run/) });
     expect(fourth).toMatchObject({ run_key: 'cron:2026-03-02T14:00:00.000Z', status: 'awaiting_confirmation' });
     expect((await api.call('POST', `/api/v1/deliveries/${third.id}/confirm`)).status).toBe(409);
-    expect(sink.count() - before).toBe(3);
+    expect(smtp.sink.count() - before).toBe(3);
     await cancelCampaign(env.deps, actor, c.id);
   });
 
   it('a paused campaign does not run the occurrences it was paused through', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const c = await draft();
     await setSchedule(env.deps, actor, c.id, { cron: '0 * * * *' });
     await sendCampaign(env.deps, actor, c.id);
@@ -381,7 +371,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
       ['cron:2026-03-02T11:00:00.000Z', 'completed'],
       ['cron:2026-03-02T15:00:00.000Z', 'completed'],
     ]);
-    expect(sink.messages.at(-1)?.raw).toMatch(/^From: Studio Weekly <news@studio\.example\.com>/m);
+    expect(smtp.sink.messages.at(-1)?.raw).toMatch(/^From: Studio Weekly <news@studio\.example\.com>/m);
     const activeEdit = await api.call('PATCH', `/api/v1/campaigns/${c.id}`, { from_name: 'Again' });
     expect(activeEdit.status).toBe(409);
     expect(activeEdit.json.error.message).toMatch(/pause a recurring or triggered campaign to edit it/);
@@ -391,7 +381,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   it('a campaign whose ends_at passed while it was paused completes on resume, without a run', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:30:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const c = await draft();
     await setSchedule(env.deps, actor, c.id, { cron: '0 * * * *', ends_at: '2026-03-02T14:00' });
     await sendCampaign(env.deps, actor, c.id);
@@ -407,7 +397,7 @@ describeEachDialect('scheduling: send times and recurring campaigns', (get) => {
   it('max_runs and ends_at complete the campaign; a gap past ends_at runs only an occurrence before it', async () => {
     const env = get();
     env.clock.set('2026-03-02T10:00:00.000Z');
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const limited = await draft();
     const window = await draft();
     await setSchedule(env.deps, actor, limited.id, { cron: '0 * * * *', max_runs: 2 });

@@ -2,8 +2,7 @@
 // (each event twice with the same key, at the same time, and a second event of the same entity with
 // another key). Every (campaign, entity, contact) must get exactly one message, and every firing
 // must be fired into exactly one run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaignRow } from '../src/app/campaigns/read-campaigns.ts';
 import { sendCampaign } from '../src/app/campaigns/send-campaign.ts';
@@ -16,35 +15,15 @@ import { setTrigger } from '../src/app/triggers/set-trigger.ts';
 import { createTestEnv, dialectNames, type TestEnv } from './support/dialects.ts';
 import { seedAccount, seedTemplate } from './support/seed.ts';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.ts';
+import { waitFor } from './support/wait-for.ts';
+import { killWorkerProcesses, startWorkerProcess } from './support/worker-processes.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const ENTITIES = 24;
 const CONTACTS = 9;
 const PER_EVENT = 4;
 
-function startWorker(databaseUrl: string, smtpUrl: string): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), 'worker'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HERALD_DATABASE_URL: databaseUrl,
-      HERALD_SMTP_URL: smtpUrl,
-      HERALD_WORKER_POLL_MS: '20',
-      HERALD_WORKER_BATCH: '50',
-      HERALD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const startWorker = (databaseUrl: string, smtpUrl: string) =>
+  startWorkerProcess(databaseUrl, smtpUrl, { HERALD_WORKER_POLL_MS: '20', HERALD_WORKER_BATCH: '50' });
 
 const onPostgres = dialectNames().includes('postgres');
 
@@ -57,7 +36,7 @@ describe.skipIf(!onPostgres)('triggers with several worker processes [postgres]'
     sink = await startSmtpSink({ delayMs: 5 });
   });
   afterAll(async () => {
-    for (const c of children) c.kill('SIGKILL');
+    killWorkerProcesses(children);
     await sink.close();
     await env.store.close();
   });
@@ -102,7 +81,7 @@ describe.skipIf(!onPostgres)('triggers with several worker processes [postgres]'
     // A second for_sale event of every entity (new keys) while the first ones are being sent.
     await Promise.all(Array.from({ length: ENTITIES }, (_, e) => post(e, `job-${e}-b`)));
 
-    await waitFor(`${expected.size} messages`, () => sink.count() >= expected.size);
+    await waitFor(`${expected.size} messages`, () => sink.count() >= expected.size, 60_000);
     // Give a duplicate, if there were one, time to arrive.
     await new Promise((r) => setTimeout(r, 1500));
     for (const w of workers) w.kill('SIGTERM');

@@ -3,52 +3,22 @@
 // server on loopback. Each (campaign, entity, contact) gets one message however often the event
 // comes; a condition on the event and a segment on the contact decide who; delays wait; catch-up
 // reaches entities that were in the trigger state before the campaign existed.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { updatePacingPolicy } from '../src/app/pacing/account-policy.ts';
 import type { Actor } from '../src/app/deps.ts';
-import { createSmtpTransport } from '../src/transports/email/smtp-transport.ts';
-import type { EmailTransport } from '../src/transports/email/email-transport.ts';
-import { createDeliveryWorker, type DeliveryWorker } from '../src/workers/delivery-worker.ts';
+import { createDeliveryWorker } from '../src/workers/delivery-worker.ts';
 import { describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
+import { smtpSinkForBlock } from './support/smtp-sink-for-block.ts';
+import { runCli } from './support/run-cli.ts';
+import { runUntilIdle } from './support/run-worker.ts';
 
 const FOR_SALE = { all: [{ field: 'data.status', op: 'eq', value: 'for_sale' }] };
 
-async function runCli(env: TestEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const root = path.resolve(import.meta.dirname, '..');
-  const child = spawn(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, stderr };
-}
-
-async function runUntilIdle(worker: DeliveryWorker, max = 50) {
-  for (let i = 0; i < max; i++) if (!(await worker.tick())) return;
-}
-
 describeEachDialect('triggered campaigns', (get) => {
-  let sink: SmtpSink;
-  let transport: EmailTransport;
   let n = 0;
 
-  beforeAll(async () => {
-    sink = await startSmtpSink();
-    transport = createSmtpTransport({ url: sink.url });
-  });
-  afterAll(async () => {
-    await transport.close();
-    await sink.close();
-  });
+  const smtp = smtpSinkForBlock();
 
   /** A fresh pair of accounts with the event type declared and a template that shows the event. */
   async function setup(env: TestEnv) {
@@ -65,9 +35,9 @@ describeEachDialect('triggered campaigns', (get) => {
         body: '<p>Hi {{ contact.first_name | default: "there" }}, job {{ event.entity }} is {{ event.data.status }}.</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>',
       })
     ).json;
-    const worker = createDeliveryWorker(env.deps, transport);
+    const worker = createDeliveryWorker(env.deps, smtp.transport);
     const addr = (name: string) => `${name}.${tag}@example.com`;
-    const mailsTo = (name: string) => sink.messages.filter((m) => m.to.includes(addr(name)));
+    const mailsTo = (name: string) => smtp.sink.messages.filter((m) => m.to.includes(addr(name)));
     return { api, actor, template, worker, tag, addr, mailsTo };
   }
 
@@ -356,21 +326,21 @@ describeEachDialect('triggered campaigns', (get) => {
     const { api, template, worker, addr } = await setup(env);
     const id = await triggeredCampaign(api, template.id, { condition: FOR_SALE, delay_minutes: 0 });
     const acct = ['--account', String(api.accountId)];
-    const shown = await runCli(env, [...acct, 'campaigns', 'trigger', String(id)]);
+    const shown = await runCli(env.url, [...acct, 'campaigns', 'trigger', String(id)]);
     expect(shown.stderr).not.toMatch(/error/);
     expect(shown.stdout).toContain(`campaign ${id} is triggered by job.status_changed when`);
     await launch(api, id);
     await api.call('POST', '/api/v1/events', { type: 'job.status_changed', entity: 'job-77', data: { status: 'for_sale' }, contacts: [{ email: addr('eve') }], idempotency_key: 'job-77' });
     await runUntilIdle(worker);
-    const entity = await runCli(env, [...acct, 'entities', 'show', 'job-77']);
+    const entity = await runCli(env.url, [...acct, 'entities', 'show', 'job-77']);
     expect(entity.stderr).not.toMatch(/error/);
     expect(entity.stdout).toMatch(/job\.status_changed.*for_sale/);
     expect(entity.stdout).toMatch(/For sale.*fired.*sent/);
-    const missing = await runCli(env, [...acct, 'entities', 'show', 'job-0']);
+    const missing = await runCli(env.url, [...acct, 'entities', 'show', 'job-0']);
     expect(missing.stderr).toMatch(/entity job-0 not found/);
 
     const draft = await triggeredCampaign(api, template.id, {});
-    const removed = await runCli(env, [...acct, 'campaigns', 'untrigger', String(draft)]);
+    const removed = await runCli(env.url, [...acct, 'campaigns', 'untrigger', String(draft)]);
     expect(removed.stderr).not.toMatch(/error/);
     expect((await api.call('GET', `/api/v1/campaigns/${draft}/trigger`)).status).toBe(404);
     expect((await api.call('GET', `/api/v1/campaigns/${draft}`)).json.kind).toBe('one-off');

@@ -16,6 +16,7 @@ import { COMMAND_PERMISSIONS, commandPath } from '../src/cli/command-permissions
 import { buildProgram, commandWord } from '../src/cli/program.ts';
 import { createTestEnv, describeEachDialect, type TestEnv } from './support/dialects.ts';
 import { createTestApi, type TestApi } from './support/http.ts';
+import { runCli } from './support/run-cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const HOUR = 3600_000;
@@ -66,21 +67,6 @@ async function sendableCampaign(api: TestApi): Promise<number> {
   const campaign = (await api.call('POST', '/api/v1/campaigns', { name: 'c', template_id: template.id, from_email: 'a@example.com', audience: { list_ids: [list.id] } })).json;
   expect(campaign.id).toBeGreaterThan(0);
   return campaign.id;
-}
-
-async function runCli(env: TestEnv, args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, HERALD_DATABASE_URL: env.url, HERALD_LOG_LEVEL: 'warn', HERALD_ARGON2_MEMORY_KIB: '64', HERALD_ARGON2_TIME_COST: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(stdin ?? '');
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, stderr };
 }
 
 describeEachDialect('users and sign-in', (get, dialect) => {
@@ -375,31 +361,31 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     const admin = await addUser('admin');
     const analyst = await addUser('analyst');
 
-    const asAdmin = await runCli(env, ['--as', admin.email, '--json', 'api-keys', 'create', '--name', 'from cli', '--role', 'sender']);
+    const asAdmin = await runCli(env.url, ['--as', admin.email, '--json', 'api-keys', 'create', '--name', 'from cli', '--role', 'sender']);
     expect(asAdmin.code, asAdmin.stderr).toBe(0);
     const key = JSON.parse(asAdmin.stdout);
     expect(key.role).toBe('sender');
     const entry = await env.store.db.selectFrom('audit_log').selectAll().where('subject', '=', `api_key:${key.id}`).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ account_id: api.accountId, actor: `user:${admin.id}`, action: 'api_key.create' });
 
-    const asAnalyst = await runCli(env, ['--as', analyst.email, 'users', 'list']);
+    const asAnalyst = await runCli(env.url, ['--as', analyst.email, 'users', 'list']);
     expect(asAnalyst.code).toBe(2);
     expect(asAnalyst.stderr).toMatch(/users:manage, held by the roles owner, admin; .* has the role analyst/);
 
     // Every command checks the --as user's role like the API route that does the same.
-    const send = await runCli(env, ['--as', analyst.email, 'campaigns', 'send', '1']);
+    const send = await runCli(env.url, ['--as', analyst.email, 'campaigns', 'send', '1']);
     expect(send.code).toBe(2);
     expect(send.stderr).toMatch(/deliveries:start, held by the roles owner, admin, sender; .* has the role analyst/);
 
     // Without --as the CLI is the owner; a password comes on stdin.
-    const added = await runCli(env, ['--account', String(api.accountId), 'users', 'add', 'cli-made@acme.test', '--role', 'sender', '--password-stdin'], 'piped password 1\n');
+    const added = await runCli(env.url, ['--account', String(api.accountId), 'users', 'add', 'cli-made@acme.test', '--role', 'sender', '--password-stdin'], 'piped password 1\n');
     expect(added.code, added.stderr).toBe(0);
     const res = await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'cli-made@acme.test', password: 'piped password 1' } });
     expect(res.statusCode).toBe(200);
 
-    const disabledRun = await runCli(env, ['users', 'disable', 'cli-made@acme.test', '--as', admin.email]);
+    const disabledRun = await runCli(env.url, ['users', 'disable', 'cli-made@acme.test', '--as', admin.email]);
     expect(disabledRun.code, disabledRun.stderr).toBe(0);
-    const unknownAs = await runCli(env, ['--as', 'cli-made@acme.test', 'users', 'list']);
+    const unknownAs = await runCli(env.url, ['--as', 'cli-made@acme.test', 'users', 'list']);
     expect(unknownAs.stderr).toMatch(/--as: the user cli-made@acme.test is disabled/);
     await api.app.close();
   });
@@ -447,36 +433,36 @@ describeEachDialect('users and sign-in', (get, dialect) => {
     const env = get();
     const editor = await addUser('editor');
     const analyst = await addUser('analyst');
-    const approve = await runCli(env, ['--account', String(api.accountId), '--as', editor.email, 'campaigns', 'approve', '1']);
+    const approve = await runCli(env.url, ['--account', String(api.accountId), '--as', editor.email, 'campaigns', 'approve', '1']);
     expect(approve.code).toBe(2);
     expect(approve.stderr).toMatch(/--as: this needs the permission deliveries:start, held by the roles owner, admin, sender; .* has the role editor/);
-    const message = await runCli(env, ['--as', analyst.email, 'messages', 'send', '--to', 'a@acme.test', '--subject', 'x', '--text-file', 'README.md']);
+    const message = await runCli(env.url, ['--as', analyst.email, 'messages', 'send', '--to', 'a@acme.test', '--subject', 'x', '--text-file', 'README.md']);
     expect(message.stderr).toMatch(/--as: this needs the permission messages:send/);
     // show-or-set commands: showing needs the read permission, setting the write one
-    const showSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999']);
+    const showSchedule = await runCli(env.url, ['--as', analyst.email, 'campaigns', 'schedule', '999']);
     expect(showSchedule.stderr).not.toMatch(/--as:/);
-    const setSchedule = await runCli(env, ['--as', analyst.email, 'campaigns', 'schedule', '999', '--cron', '0 9 * * 1']);
+    const setSchedule = await runCli(env.url, ['--as', analyst.email, 'campaigns', 'schedule', '999', '--cron', '0 9 * * 1']);
     expect(setSchedule.stderr).toMatch(/--as: this needs the permission campaigns:write/);
-    const catchUp = await runCli(env, ['--as', editor.email, 'campaigns', 'catch-up', '999', '--send']);
+    const catchUp = await runCli(env.url, ['--as', editor.email, 'campaigns', 'catch-up', '999', '--send']);
     expect(catchUp.stderr).toMatch(/--as: this needs the permission deliveries:start/);
     // a user subscribes themselves: --as is enough, --user is for naming someone else
-    const own = await runCli(env, ['--as', analyst.email, 'notifications', 'subscribe', '--kinds', 'import_failed']);
+    const own = await runCli(env.url, ['--as', analyst.email, 'notifications', 'subscribe', '--kinds', 'import_failed']);
     expect(own.stderr).toBe('');
     expect(own.stdout).toContain(`${analyst.email} gets notifications by email: import_failed`);
     // links verify takes the purpose the app expects, as POST /api/v1/personal-links/verify does
     const contact = (await api.call('POST', '/api/v1/contacts', { email: 'linked@acme.test' })).json;
     const token = signPersonalLink(loadConfig().secret, { accountId: api.accountId, contactId: contact.id, expiresAt: new Date(Date.now() + HOUR), purpose: 'login' });
     const acct = ['--account', String(api.accountId)];
-    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'login'])).stdout).toContain(`valid login link for contact ${contact.id}`);
-    expect((await runCli(env, [...acct, 'links', 'verify', token, '--purpose', 'reset'])).stderr).toContain('error: purpose: the link is for "login", not "reset"');
+    expect((await runCli(env.url, [...acct, 'links', 'verify', token, '--purpose', 'login'])).stdout).toContain(`valid login link for contact ${contact.id}`);
+    expect((await runCli(env.url, [...acct, 'links', 'verify', token, '--purpose', 'reset'])).stderr).toContain('error: purpose: the link is for "login", not "reset"');
     // under the approval rule `campaigns send` becomes a request: it says so and who may approve
     expect((await api.call('PUT', '/api/v1/account/approval', { required: true, four_eyes: true })).status).toBe(200);
     const campaignId = await sendableCampaign(api);
     const sender = await addUser('sender');
-    const requested = await runCli(env, ['--as', sender.email, 'campaigns', 'send', String(campaignId)]);
+    const requested = await runCli(env.url, ['--as', sender.email, 'campaigns', 'send', String(campaignId)]);
     expect(requested.stdout).toContain(`campaign ${campaignId} is awaiting_approval`);
     expect(requested.stdout).toContain(`campaign ${campaignId} awaits approval: this account requires approval before a launch`);
-    const nobody = await runCli(env, ['--account', String(api.accountId), 'notifications', 'subscribe']);
+    const nobody = await runCli(env.url, ['--account', String(api.accountId), 'notifications', 'subscribe']);
     expect(nobody.stderr).toMatch(/--user: name the user/);
     await api.app.close();
   });
