@@ -4,6 +4,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { HourlyChart } from '../components/hourly-chart.tsx';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fieldError, fmtDate, fmtNum, fmtPct, formError, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -421,10 +423,10 @@ const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'f
 /** The ledger: every recipient with status, reason and the server's reply, filterable, paged by id. */
 function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void; live: boolean }) {
   const { id, filter, onFilter } = props;
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const after = pages.cursor;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the first page
-  useEffect(() => setCursors([undefined]), [filter.status, filter.reason]);
+  useEffect(() => pages.reset(), [filter.status, filter.reason]);
   const page = useApi(
     () => api.get<{ items: LedgerRow[]; next_after: number | null }>(`/api/v1/campaigns/${id}/messages`, { limit: 25, after, status: filter.status, reason: filter.reason }),
     [id, after, filter.status, filter.reason],
@@ -491,14 +493,7 @@ function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerF
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Recipient pages">
-        <button type="button" className="btn btn-secondary btn-small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button type="button" className="btn btn-secondary btn-small" disabled={!page.data?.next_after} onClick={() => setCursors((c) => [...c, page.data?.next_after ?? undefined])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Recipient pages" pages={pages} next={page.data?.next_after} direction="after" compact />
     </section>
   );
 }

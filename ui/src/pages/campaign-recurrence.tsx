@@ -5,6 +5,8 @@
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { usePrincipalNames } from '../components/principal-names.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, fmtPct, formError, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -170,8 +172,8 @@ const FINISHED = new Set(['completed', 'cancelled', 'skipped']);
 export function Runs({ campaignId, kind, live }: { campaignId: number; kind: string; live: boolean }) {
   const { toast, noteForbidden } = useSession();
   const names = usePrincipalNames();
-  const [before, setBefore] = useState<number[]>([]);
-  const cursor = before[before.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   // Refreshed while the campaign is active or a run is not finished (a campaign whose last run
   // was created is completed while that run still waits for confirmation or sends).
   const [unfinished, setUnfinished] = useState(false);
@@ -264,14 +266,7 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Run pages">
-        <button type="button" className="btn btn-secondary" disabled={before.length === 0} onClick={() => setBefore(before.slice(0, -1))}>
-          ← Newer
-        </button>
-        <button type="button" className="btn btn-secondary" disabled={!runs.data?.next_before} onClick={() => runs.data?.next_before && setBefore([...before, runs.data.next_before])}>
-          Older →
-        </button>
-      </nav>
+      <Pager label="Run pages" pages={pages} next={runs.data?.next_before} direction="before" />
     </section>
   );
 }

@@ -3,6 +3,8 @@
 // subscriptions and the message/event history (F4.6), and a one-off message sent from it.
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -51,14 +53,14 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
   const [q, setQ] = useState(initialQ);
   const [search, setSearch] = useState(initialQ);
   const [listId, setListId] = useState(initialList);
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const after = pages.cursor;
   const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
   const page = useApi(() => api.get<Page<Contact>>('/api/v1/contacts', { limit: PAGE, after, q: search, list_id: listId }), [after, search, listId]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSearch(q.trim());
-    setCursors([undefined]);
+    pages.reset();
   };
   return (
     <>
@@ -77,7 +79,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
           value={listId}
           onChange={(e) => {
             setListId(e.target.value);
-            setCursors([undefined]);
+            pages.reset();
           }}
         >
           <option value="">all contacts</option>
@@ -120,15 +122,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Contact pages">
-        <button type="button" className="btn btn-secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span className="muted small">Page {cursors.length}</span>
-        <button type="button" className="btn btn-secondary" disabled={!page.data?.next_after} onClick={() => setCursors((c) => [...c, page.data?.next_after ?? undefined])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Contact pages" pages={pages} next={page.data?.next_after} direction="after" showPageNumber />
     </>
   );
 }

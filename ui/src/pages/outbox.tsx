@@ -2,6 +2,8 @@
 // sandboxed iframe (no scripts, no same-origin access, so a message cannot reach the dashboard).
 import { useState } from 'react';
 import { api, errorMessage } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -25,8 +27,8 @@ interface CaughtDetail extends Caught {
 }
 
 export function OutboxPage({ id }: { id: number | null }) {
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const before = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const before = pages.cursor;
   const page = useApi(() => api.get<Page<Caught>>('/api/v1/outbox', { limit: 50, before }), [before], { refreshMs: 10_000 });
   const { toast, noteForbidden } = useSession();
   const clear = async () => {
@@ -34,7 +36,7 @@ export function OutboxPage({ id }: { id: number | null }) {
     try {
       await api.del('/api/v1/outbox');
       toast('The outbox is empty.');
-      setCursors([undefined]);
+      pages.reset();
       page.reload();
       navigate(href('outbox'));
     } catch (err) {
@@ -70,14 +72,7 @@ export function OutboxPage({ id }: { id: number | null }) {
               ))}
             </ul>
           )}
-          <nav className="pager" aria-label="Outbox pages">
-            <button type="button" className="btn btn-secondary btn-small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              ← Newer
-            </button>
-            <button type="button" className="btn btn-secondary btn-small" disabled={!page.data?.next_before} onClick={() => setCursors((c) => [...c, page.data?.next_before ?? undefined])}>
-              Older →
-            </button>
-          </nav>
+          <Pager label="Outbox pages" pages={pages} next={page.data?.next_before} direction="before" compact />
         </div>
         <div className="split-detail">{id ? <CaughtMessage id={id} /> : <p className="muted">Choose a message.</p>}</div>
       </div>

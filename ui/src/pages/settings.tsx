@@ -3,6 +3,8 @@
 // providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
@@ -370,8 +372,8 @@ function SuppressionsTab() {
   const { toast, noteForbidden } = useSession();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [after, setAfter] = useState<number[]>([]);
-  const cursor = after[after.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const list = useApi(() => api.get<{ items: Suppression[]; next_after: number | null }>('/api/v1/suppressions', { q: search || undefined, after: cursor, limit: 50 }), [search, cursor]);
   const [f, setF] = useState({ channel: 'email', address: '', reason: 'blocklist', note: '' });
   const [error, setError] = useState<unknown>(null);
@@ -408,7 +410,7 @@ function SuppressionsTab() {
         aria-label="Search suppressions"
         onSubmit={(e) => {
           e.preventDefault();
-          setAfter([]);
+          pages.reset();
           setSearch(q.trim());
         }}
       >
@@ -456,14 +458,7 @@ function SuppressionsTab() {
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Suppression pages">
-        <button type="button" className="btn btn-secondary" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button type="button" className="btn btn-secondary" disabled={!list.data?.next_after} onClick={() => list.data?.next_after && setAfter([...after, list.data.next_after])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Suppression pages" pages={pages} next={list.data?.next_after} direction="after" />
       <form className="form" onSubmit={add} noValidate aria-labelledby="add-suppression-title">
         <h3 id="add-suppression-title">Suppress an address</h3>
         <div className="grid-2">
