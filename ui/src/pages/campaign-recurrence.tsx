@@ -3,7 +3,7 @@
 // the server computed, and the runs list of the detail page (status, counts, KPIs per run,
 // Confirm/Skip for a run that waits for confirmation).
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { usePrincipalNames } from '../components/principal-names.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
@@ -32,12 +32,7 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
   const { toast, noteForbidden } = useSession();
   const loaded = useApi(async () => {
     if (!recurring) return null;
-    try {
-      return await api.get<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return await api.getOrNull<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`);
   }, [campaignId, recurring]);
   const [f, setF] = useState({ cron: '0 9 * * 1', timezone: '', confirm_each_run: false, missed_runs: 'run_once', starts_at: '', ends_at: '', max_runs: '' });
   const [error, setError] = useState<unknown>(null);

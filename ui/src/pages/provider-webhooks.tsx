@@ -2,7 +2,7 @@
 // to, and how Herald verifies those requests (SendGrid's public key, Postmark's basic auth,
 // Mailgun's signing key; SES is verified with the operator's SNS certificates).
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fieldError, fmtDate, formError, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -30,14 +30,7 @@ const PROVIDERS = [
 ] as const;
 
 export function ProviderWebhooks() {
-  const list = useApi(async () => {
-    try {
-      return (await api.get<{ items: ProviderWebhook[] }>('/api/v1/provider-webhooks')).items;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const list = useApi(async () => (await api.getOrNull<{ items: ProviderWebhook[] }>('/api/v1/provider-webhooks'))?.items ?? null, []);
   if (list.data === null) return null;
   return (
     <section className="card" aria-labelledby="provider-hooks-title">

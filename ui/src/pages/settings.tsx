@@ -2,7 +2,7 @@
 // suppressions, the approval rule, users and roles, API keys, webhooks (outgoing, and the
 // providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
@@ -500,14 +500,7 @@ interface ApprovalRule {
 /** The approval rule (F4.2): whether a launch becomes a request, and whether its author may approve it. */
 function ApprovalTab() {
   const { toast, noteForbidden } = useSession();
-  const loaded = useApi(async () => {
-    try {
-      return await api.get<ApprovalRule>('/api/v1/account/approval');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const loaded = useApi(() => api.getOrNull<ApprovalRule>('/api/v1/account/approval'), []);
   const [rule, setRule] = useState<ApprovalRule>({ required: false, four_eyes: false });
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -584,14 +577,7 @@ function UsersTab() {
       setError(err);
     }
   };
-  const users = useApi(async () => {
-    try {
-      return await api.get<{ items: UserRow[] }>('/api/v1/users');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const users = useApi(() => api.getOrNull<{ items: UserRow[] }>('/api/v1/users'), []);
   return (
     <section className="card" aria-labelledby="users-title">
       <h2 id="users-title">Users & roles</h2>
@@ -695,14 +681,7 @@ interface ApiKeyRow {
 function KeysTab() {
   const { noteForbidden, toast } = useSession();
   // The list arrives with user management; a Herald without it (404) can only create keys.
-  const keys = useApi(async () => {
-    try {
-      return await api.get<{ items: ApiKeyRow[] }>('/api/v1/api-keys');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const keys = useApi(() => api.getOrNull<{ items: ApiKeyRow[] }>('/api/v1/api-keys'), []);
   const revoke = async (k: ApiKeyRow) => {
     if (!confirm(`Revoke the key "${k.name}" (${k.prefix}…)? Whatever uses it stops working at once.`)) return;
     try {

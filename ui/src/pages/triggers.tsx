@@ -277,12 +277,7 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
   const types = useApi(loadEventTypes, []);
   const loaded = useApi(async () => {
     if (!triggered) return null;
-    try {
-      return await api.get<Trigger>(`/api/v1/campaigns/${campaignId}/trigger`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return await api.getOrNull<Trigger>(`/api/v1/campaigns/${campaignId}/trigger`);
   }, [campaignId, triggered]);
   const [f, setF] = useState({ event_type: '', condition: '', delay: '0', catch_up: 'list' });
   const [error, setError] = useState<unknown>(null);
