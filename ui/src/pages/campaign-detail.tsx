@@ -7,7 +7,7 @@ import { HourlyChart } from '../components/hourly-chart.tsx';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fieldError, fmtDate, fmtNum, fmtPct, formError, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Runs } from './campaign-recurrence.tsx';
@@ -180,7 +180,7 @@ function RejectForm({ campaign: c, onDone }: { campaign: Campaign; onDone: (reje
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="reject-title">
       <h2 id="reject-title">Reject the launch of "{c.name}"</h2>
       <TextField label="Why is it rejected? (the author sees this)" multiline rows={2} value={comment} onChange={setComment} error={fieldError(error, 'comment')} />
-      {formError(error, ['comment']) && <p className="field-error">{formError(error, ['comment'])}</p>}
+      <FormError error={error} fields={['comment']} place="inline" />
       <div className="form-actions">
         <ActionButton permission="deliveries:start" type="submit" kind="danger" onClick={() => undefined} disabled={!comment.trim()} disabledReason={null}>
           Send back to draft

@@ -4,7 +4,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Campaign, CheckItem, Named, Page, Preflight } from '../types.ts';
@@ -228,16 +228,10 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
   const pf = preflight.data;
   const blocking = pf?.items.filter((i) => i.status === 'blocking') ?? [];
   const warnings = pf?.items.filter((i) => i.status === 'warning') ?? [];
-  const topError = formError(error, FIELDS);
-
   return (
     <>
       <PageHeader title={c ? `Edit: ${c.name}` : 'New campaign'} back={c ? { href: href('campaigns', c.id), label: 'Campaign' } : { href: href('campaigns'), label: 'Campaigns' }} />
-      {topError && (
-        <div className="panel panel-red" role="alert">
-          {topError}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       {c && pf && (
         <section aria-labelledby="preflight-title" className="preflight" data-testid="preflight">
           <h2 id="preflight-title">

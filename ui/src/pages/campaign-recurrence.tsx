@@ -8,7 +8,7 @@ import { usePrincipalNames } from '../components/principal-names.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, fmtPct, formError, StatusBadge, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, fmtPct, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { CampaignStats } from '../types.ts';
 
@@ -85,17 +85,12 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
       setError(err);
     }
   };
-  const top = formError(error, FIELDS);
   // (A fieldset, not a form: it sits inside the campaign editor's form.)
   return (
     <fieldset className="subform">
       <legend>Repeat on a schedule</legend>
       <ErrorBox error={loaded.error} />
-      {top && (
-        <p className="field-error" role="alert">
-          {top}
-        </p>
-      )}
+      <FormError error={error} fields={FIELDS} place="subform" />
       <div className="grid-2">
         <TextField
           label="Cron rule"

@@ -3,7 +3,7 @@
 // value removes the attribute.
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
-import { ActionButton, Field, fieldError, formError, TextField } from '../components/ui.tsx';
+import { ActionButton, Field, fieldError, FormError, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named } from '../types.ts';
 
@@ -84,11 +84,7 @@ export function ContactForm(props: { contact: ContactFields | null; lists?: Name
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={c?.id ? 'Edit the contact' : 'Add a contact'}>
-      {formError(error, FIELDS) && (
-        <div className="panel panel-red" role="alert">
-          {formError(error, FIELDS)}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       <div className="grid-3">
         <TextField label="Email" type="email" value={f.email} onChange={text('email')} error={fieldError(error, 'email')} />
         <TextField label="Phone" type="tel" value={f.phone} onChange={text('phone')} error={fieldError(error, 'phone')} placeholder="+49 151 …" />

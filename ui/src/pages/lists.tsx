@@ -3,7 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtNum, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -115,7 +115,7 @@ export function ListsPage() {
             Create list
           </ActionButton>
         </form>
-        {formError(error, ['name']) && <p className="field-error">{formError(error, ['name'])}</p>}
+        <FormError error={error} fields={['name']} place="inline" />
       </section>
       <section className="card" aria-labelledby="segments-title">
         <div className="section-head">

@@ -4,7 +4,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fieldError, fmtDate, formError, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 
 interface ProviderWebhook {
@@ -100,11 +100,7 @@ function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVI
       ) : (
         <p className="small muted">Not set up.</p>
       )}
-      {formError(error, names) && (
-        <p className="field-error" role="alert">
-          {formError(error, names)}
-        </p>
-      )}
+      <FormError error={error} fields={names} place="subform" />
       {p.fields.length > 0 && (
         <div className="grid-2">
           {p.fields.map((f) => (

@@ -3,7 +3,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, formError, StatusBadge, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
@@ -53,15 +53,10 @@ export function SendMessage({ contactId, onClose, onSent }: { contactId: number;
       setBusy(false);
     }
   };
-  const top = formError(error, FIELDS);
   return (
     <form className="card form" onSubmit={send} noValidate aria-labelledby="send-message-title">
       <h2 id="send-message-title">Send a message</h2>
-      {top && (
-        <div className="panel panel-red" role="alert">
-          {top}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       <div className="radio-row" role="radiogroup" aria-label="Content">
         <label className="check">
           <input type="radio" name="message-source" checked={source === 'template'} onChange={() => setSource('template')} /> From a template

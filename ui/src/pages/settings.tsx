@@ -6,7 +6,7 @@ import { api, errorMessage } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { ProviderWebhooks } from './provider-webhooks.tsx';
@@ -93,11 +93,7 @@ function ProfileTab() {
     <form className="card form" onSubmit={save} noValidate aria-labelledby="profile-title" data-testid="profile-form">
       <h2 id="profile-title">Company profile</h2>
       <p className="muted">Marketing mail must name its sender with a postal address: these fill the legal footer, and launching needs them.</p>
-      {formError(error, fields) && (
-        <div className="panel panel-red" role="alert">
-          {formError(error, fields)}
-        </div>
-      )}
+      <FormError error={error} fields={fields} />
       <TextField label="Company name" name="company_name" value={f.company_name} onChange={(v) => setF({ ...f, company_name: v })} error={fieldError(error, 'company_name')} />
       <TextField label="Phone" name="phone" type="tel" value={f.phone} onChange={(v) => setF({ ...f, phone: v })} error={fieldError(error, 'phone')} placeholder="+49 30 1234567" />
       <TextField
@@ -284,11 +280,7 @@ function LimitsTab() {
       </section>
       <form className="card form" onSubmit={save} noValidate aria-labelledby="quiet-title">
         <h2 id="quiet-title">Quiet hours and daily limit</h2>
-        {formError(error, ['pacing']) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, ['pacing'])}
-          </div>
-        )}
+        <FormError error={error} fields={['pacing']} />
         {fieldError(error, 'pacing') && (
           <div className="field-error" role="alert">
             {fieldError(error, 'pacing')}
@@ -483,7 +475,7 @@ function SuppressionsTab() {
           </Field>
           <TextField label="Note" value={f.note} onChange={(v) => setF({ ...f, note: v })} error={fieldError(error, 'note')} placeholder="asked by phone, ticket 4711" />
         </div>
-        {formError(error, ['address', 'channel', 'reason', 'note']) && <p className="field-error">{formError(error, ['address', 'channel', 'reason', 'note'])}</p>}
+        <FormError error={error} fields={['address', 'channel', 'reason', 'note']} place="inline" />
         <ActionButton permission="contacts:write" type="submit" kind="primary" onClick={() => undefined}>
           Suppress
         </ActionButton>
@@ -639,7 +631,7 @@ function UsersTab() {
               )}
             </Field>
           </div>
-          {formError(error, ['email', 'name', 'role']) && <p className="field-error">{formError(error, ['email', 'name', 'role'])}</p>}
+          <FormError error={error} fields={['email', 'name', 'role']} place="inline" />
           <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
             Add user
           </ActionButton>
@@ -763,7 +755,7 @@ function KeysTab() {
             )}
           </Field>
         </div>
-        {formError(error, ['name', 'role']) && <p className="field-error">{formError(error, ['name', 'role'])}</p>}
+        <FormError error={error} fields={['name', 'role']} place="inline" />
         <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
           Create key
         </ActionButton>
@@ -883,7 +875,7 @@ function WebhooksTab() {
           <TextField label="Endpoint URL" type="url" value={url} onChange={setUrl} error={fieldError(error, 'url')} placeholder="https://crm.example.com/herald" />
           <TextField label="Events (comma-separated)" value={events} onChange={setEvents} error={fieldError(error, 'events')} />
         </div>
-        {formError(error, ['url', 'events']) && <p className="field-error">{formError(error, ['url', 'events'])}</p>}
+        <FormError error={error} fields={['url', 'events']} place="inline" />
         <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
           Add webhook
         </ActionButton>

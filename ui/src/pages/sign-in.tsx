@@ -2,7 +2,7 @@
 // Either way the token goes into sessionStorage and on every call as a Bearer header.
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, tokenStore } from '../api.ts';
-import { fieldError, formError, TextField } from '../components/ui.tsx';
+import { fieldError, FormError, TextField } from '../components/ui.tsx';
 import { loadMe } from '../session.tsx';
 import type { Me } from '../types.ts';
 
@@ -54,11 +54,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             Use an API key
           </button>
         </div>
-        {formError(error, ['email', 'password', 'key']) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, ['email', 'password', 'key'])}
-          </div>
-        )}
+        <FormError error={error} fields={['email', 'password', 'key']} />
         {mode === 'password' ? (
           <>
             <TextField label="Email" type="email" name="email" autoComplete="username" value={email} onChange={setEmail} error={fieldError(error, 'email')} required />

@@ -4,7 +4,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -130,11 +130,7 @@ function TemplateEditor({ id, onSaved }: { id: number | null; onSaved: () => voi
   return (
     <>
       <form className="card form" onSubmit={save} noValidate aria-label="Template editor">
-        {formError(error, fields) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, fields)}
-          </div>
-        )}
+        <FormError error={error} fields={fields} />
         <div className="grid-2">
           <TextField label="Name" value={f.name} onChange={(v) => setF({ ...f, name: v })} error={fieldError(error, 'name')} />
           <Field label="Format" error={fieldError(error, 'format')}>

@@ -5,7 +5,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 
@@ -121,7 +121,7 @@ export function TriggersPage() {
             <TextField label="Event type name" value={nt.name} onChange={(v) => setNt({ ...nt, name: v })} error={fieldError(error, 'name')} placeholder="job.status_changed" />
             <TextField label="Description" value={nt.description} onChange={(v) => setNt({ ...nt, description: v })} error={fieldError(error, 'description')} />
           </div>
-          {formError(error, ['name', 'description']) && <p className="field-error">{formError(error, ['name', 'description'])}</p>}
+          <FormError error={error} fields={['name', 'description']} place="inline" />
           <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
             Declare
           </ActionButton>
@@ -321,7 +321,6 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
   };
   if (types.error) return <ErrorBox error={types.error} />;
   if (!types.data) return <Loading />;
-  const top = formError(error, ['event_type', 'condition', 'delay_minutes', 'catch_up']);
   return (
     <fieldset className="subform">
       <legend>Send when an event arrives</legend>
@@ -331,11 +330,7 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
         </p>
       ) : (
         <>
-          {top && (
-            <p className="field-error" role="alert">
-              {top}
-            </p>
-          )}
+          <FormError error={error} fields={['event_type', 'condition', 'delay_minutes', 'catch_up']} place="subform" />
           <div className="grid-2">
             <Field label="Event type" error={fieldError(error, 'event_type')}>
               {(id, d) => (
