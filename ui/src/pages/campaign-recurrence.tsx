@@ -3,10 +3,11 @@
 // the server computed, and the runs list of the detail page (status, counts, KPIs per run,
 // Confirm/Skip for a run that waits for confirmation).
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { usePrincipalNames } from '../components/principal-names.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, fmtPct, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -160,7 +161,8 @@ const FINISHED = new Set(['completed', 'cancelled', 'skipped']);
 
 /** The runs of a recurring (or triggered) campaign, newest first, each with its numbers. */
 export function Runs({ campaignId, kind, live }: { campaignId: number; kind: string; live: boolean }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const names = usePrincipalNames();
   const pages = useCursorPages();
   const cursor = pages.cursor;
@@ -175,14 +177,11 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
   }, [runs.data]);
   const [open, setOpen] = useState<number | null>(null);
   const act = async (r: Run, action: 'confirm' | 'skip') => {
-    try {
+    await runAction('deliveries:start', async () => {
       await api.post(`/api/v1/deliveries/${r.id}/${action}`);
       toast(action === 'confirm' ? `Run #${r.id} confirmed: it sends as scheduled.` : `Run #${r.id} skipped.`);
       runs.reload();
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="runs-title">

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -211,7 +212,8 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
 }
 
 function ContactProfile({ id }: { id: number }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const contact = useApi(() => api.get<ContactDetail>(`/api/v1/contacts/${id}`), [id]);
   const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
   const [editing, setEditing] = useState(false);
@@ -220,26 +222,20 @@ function ContactProfile({ id }: { id: number }) {
   const [addList, setAddList] = useState('');
   const remove = async () => {
     if (!confirm('Delete this contact and their subscriptions? Their sent messages stay in the campaigns’ records.')) return;
-    try {
+    await runAction('contacts:write', async () => {
       await api.del(`/api/v1/contacts/${id}`);
       toast('Contact deleted.');
       navigate(href('contacts'));
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const subscribe = async (listId: number, status: 'subscribed' | 'unsubscribed' | null) => {
-    try {
+    await runAction('lists:write', async () => {
       await api.post(`/api/v1/lists/${listId}/subscriptions`, { contact_ids: [id], ...(status ? { status } : {}), source: 'dashboard' });
       toast(status === 'unsubscribed' ? 'Unsubscribed from the list.' : 'Subscribed to the list.');
       setAddList('');
       contact.reload();
       history.reload();
-    } catch (err) {
-      noteForbidden('lists:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [before, setBefore] = useState<string | undefined>(undefined);
   const history = useApi(() => api.get<{ items: TimelineItem[]; next_before: string | null }>(`/api/v1/contacts/${id}/history`, { limit: 50, before }), [id, before]);

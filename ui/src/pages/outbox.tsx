@@ -1,9 +1,10 @@
 // The outbox: what the built-in mail catcher received, newest first; a message rendered in a
 // sandboxed iframe (no scripts, no same-origin access, so a message cannot reach the dashboard).
 import { useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -30,19 +31,17 @@ export function OutboxPage({ id }: { id: number | null }) {
   const pages = useCursorPages();
   const before = pages.cursor;
   const page = useApi(() => api.get<Page<Caught>>('/api/v1/outbox', { limit: 50, before }), [before], { refreshMs: 10_000 });
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const clear = async () => {
     if (!confirm('Delete every caught message of this account?')) return;
-    try {
+    await runAction('settings:write', async () => {
       await api.del('/api/v1/outbox');
       toast('The outbox is empty.');
       pages.reset();
       page.reload();
       navigate(href('outbox'));
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <>

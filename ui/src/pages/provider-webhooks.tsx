@@ -2,7 +2,8 @@
 // to, and how Herald verifies those requests (SendGrid's public key, Postmark's basic auth,
 // Mailgun's signing key; SES is verified with the operator's SNS certificates).
 import { type FormEvent, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
@@ -48,6 +49,7 @@ export function ProviderWebhooks() {
 
 function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVIDERS)[number]; hook: ProviderWebhook | null; onChanged: () => void }) {
   const { toast, noteForbidden } = useSession();
+  const runAction = useServerAction();
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const put = async (body: Record<string, unknown>, done: string) => {
@@ -69,14 +71,11 @@ function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVI
   };
   const remove = async () => {
     if (!confirm(`Remove the ${p.label} webhook? Its URL stops working at once.`)) return;
-    try {
+    await runAction('settings:write', async () => {
       await api.del(`/api/v1/provider-webhooks/${p.key}`);
       toast(`${p.label} webhook removed.`);
       onChanged();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const names = p.fields.map((f) => f.name as string);
   return (

@@ -2,9 +2,10 @@
 // suppressions, the approval rule, users and roles, API keys, webhooks (outgoing, and the
 // providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
@@ -134,6 +135,7 @@ interface SenderDomain {
 
 function SendersTab() {
   const { toast, noteForbidden } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: SenderDomain[] }>('/api/v1/sender-domains'), []);
   const [domain, setDomain] = useState('');
   const domainAction = async (d: SenderDomain, action: 'dkim' | 'delete') => {
@@ -142,15 +144,12 @@ function SendersTab() {
         ? `Delete ${d.domain} and its DKIM key? Mail from it goes out unsigned afterwards.`
         : `Make a new DKIM key for ${d.domain}? Publish the new DNS record before sending again.`;
     if (!confirm(question)) return;
-    try {
+    await runAction('settings:write', async () => {
       if (action === 'delete') await api.del(`/api/v1/sender-domains/${d.id}`);
       else await api.post(`/api/v1/sender-domains/${d.id}/dkim`, {});
       toast(action === 'delete' ? `${d.domain} deleted.` : `New DKIM key for ${d.domain}: publish the record shown.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [error, setError] = useState<unknown>(null);
   const add = async (e: FormEvent) => {
@@ -362,6 +361,7 @@ const SUPPRESSION_REASONS: Record<string, string> = {
 /** Addresses Herald will not send to, per channel, with the reason; add to the blocklist, remove. */
 function SuppressionsTab() {
   const { toast, noteForbidden } = useSession();
+  const runAction = useServerAction();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const pages = useCursorPages();
@@ -384,14 +384,11 @@ function SuppressionsTab() {
   };
   const remove = async (s: Suppression) => {
     if (!confirm(`Remove the ${s.reason} suppression of ${s.address}? Herald may send to it again.`)) return;
-    try {
+    await runAction('contacts:write', async () => {
       await api.del(`/api/v1/suppressions/${s.id}`);
       toast(`${s.address} is no longer suppressed.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="suppressions-title">
@@ -542,15 +539,13 @@ interface UserRow {
 
 function UsersTab() {
   const { me, toast, noteForbidden, can } = useSession();
+  const runAction = useServerAction();
   const change = async (u: UserRow, patch: { role?: string; disabled?: boolean }) => {
-    try {
+    await runAction('users:manage', async () => {
       await api.patch(`/api/v1/users/${u.id}`, patch);
       toast(patch.role ? `${u.email} is now ${patch.role}.` : `${u.email} ${patch.disabled ? 'can no longer sign in' : 'can sign in again'}.`);
       users.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [nu, setNu] = useState({ email: '', name: '', role: 'editor' });
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
@@ -672,18 +667,16 @@ interface ApiKeyRow {
 
 function KeysTab() {
   const { noteForbidden, toast } = useSession();
+  const runAction = useServerAction();
   // The list arrives with user management; a Herald without it (404) can only create keys.
   const keys = useApi(() => api.getOrNull<{ items: ApiKeyRow[] }>('/api/v1/api-keys'), []);
   const revoke = async (k: ApiKeyRow) => {
     if (!confirm(`Revoke the key "${k.name}" (${k.prefix}…)? Whatever uses it stops working at once.`)) return;
-    try {
+    await runAction('users:manage', async () => {
       await api.del(`/api/v1/api-keys/${k.id}`);
       toast(`Key "${k.name}" revoked.`);
       keys.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [name, setName] = useState('');
   const [role, setRole] = useState('editor');
@@ -783,10 +776,11 @@ interface Endpoint {
 
 function WebhooksTab() {
   const { toast, noteForbidden } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: Endpoint[] }>('/api/v1/webhooks'), []);
   const act = async (w: Endpoint, action: 'test' | 'delete') => {
     if (action === 'delete' && !confirm(`Delete the webhook to ${w.url}?`)) return;
-    try {
+    await runAction('settings:write', async () => {
       if (action === 'test') {
         const r = await api.post<{ ok: boolean; status_code: number | null; error: string | null; duration_ms: number }>(`/api/v1/webhooks/${w.id}/test`);
         toast(
@@ -798,10 +792,7 @@ function WebhooksTab() {
         toast('Webhook deleted.');
       }
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState('sent,bounced,complained,unsubscribed');

@@ -3,7 +3,8 @@
 // server's errors on it, delay, catch-up mode) and the catch-up list on its detail page (entities
 // already in the trigger state, with a send button).
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { ApiError, api } from '../api.ts';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
@@ -30,6 +31,7 @@ const loadEventTypes = async () => (await api.get<{ items: EventType[] }>('/api/
 
 export function TriggersPage() {
   const { toast, noteForbidden } = useSession();
+  const runAction = useServerAction();
   const types = useApi(loadEventTypes, []);
   const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState('');
@@ -51,14 +53,11 @@ export function TriggersPage() {
     }
   };
   const remove = async (t: EventType) => {
-    try {
+    await runAction('settings:write', async () => {
       await api.del(`/api/v1/event-types/${t.id}`);
       toast(`Event type ${t.name} removed.`);
       types.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <>
@@ -386,17 +385,15 @@ interface CatchUpListing {
 
 /** Entities already in the trigger state (at launch, or since): who a catch-up send would reach. */
 export function CatchUp({ campaignId }: { campaignId: number }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<CatchUpListing>(`/api/v1/campaigns/${campaignId}/catch-up`), [campaignId]);
   const send = async () => {
-    try {
+    await runAction('deliveries:start', async () => {
       const r = await api.post<{ entities: number; firings_created: number }>(`/api/v1/campaigns/${campaignId}/catch-up`);
       toast(`Catch-up: ${fmtNum(r.firings_created)} messages queued for ${fmtNum(r.entities)} entities.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="catch-up-title">
