@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
+import { TabStrip } from '../components/tab-strip.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -26,6 +27,12 @@ interface CaughtDetail extends Caught {
   html: string | null;
   attachments: Array<{ filename: string | null; mime_type: string; size: number }>;
 }
+
+const VIEWS = [
+  { key: 'html', label: 'html' },
+  { key: 'text', label: 'text' },
+  { key: 'headers', label: 'headers' },
+] as const;
 
 export function OutboxPage({ id }: { id: number | null }) {
   const pages = useCursorPages();
@@ -81,7 +88,7 @@ export function OutboxPage({ id }: { id: number | null }) {
 
 function CaughtMessage({ id }: { id: number }) {
   const m = useApi(() => api.get<CaughtDetail>(`/api/v1/outbox/${id}`), [id]);
-  const [view, setView] = useState<'html' | 'text' | 'headers'>('html');
+  const [view, setView] = useState<(typeof VIEWS)[number]['key']>('html');
   const [images, setImages] = useState(false);
   if (m.error) return <ErrorBox error={m.error} />;
   if (!m.data) return <Loading />;
@@ -100,13 +107,7 @@ function CaughtMessage({ id }: { id: number }) {
         <dt>Received</dt>
         <dd>{fmtDate(d.received_at)}</dd>
       </dl>
-      <div className="tabs" role="tablist" aria-label="Message view">
-        {(['html', 'text', 'headers'] as const).map((v) => (
-          <button key={v} type="button" role="tab" aria-selected={view === v} onClick={() => setView(v)}>
-            {v}
-          </button>
-        ))}
-      </div>
+      <TabStrip label="Message view" tabs={VIEWS} selected={view} onSelect={setView} />
       {view === 'html' && d.html && (
         <label className="check small">
           <input type="checkbox" checked={images} onChange={(e) => setImages(e.target.checked)} /> Load remote images (this fetches the open pixel too: it counts as
