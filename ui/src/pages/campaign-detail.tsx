@@ -7,6 +7,7 @@ import { HourlyChart } from '../components/hourly-chart.tsx';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -161,20 +162,16 @@ function Controls({ campaign: c, onChanged, onReject }: { campaign: Campaign; on
 
 /** Rejecting a launch request needs a reason: the author reads it in their notification. */
 function RejectForm({ campaign: c, onDone }: { campaign: Campaign; onDone: (rejected: boolean) => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('deliveries:start', async () => {
       await api.post(`/api/v1/campaigns/${c.id}/reject`, { comment: comment.trim() });
       toast(`Campaign ${DONE.reject}.`);
       onDone(true);
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="reject-title">

@@ -9,6 +9,7 @@ import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, fmtPct, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { CampaignStats } from '../types.ts';
@@ -30,13 +31,13 @@ const FIELDS = ['cron', 'timezone', 'confirm_each_run', 'missed_runs', 'starts_a
 
 /** The schedule of a draft (or paused) recurring campaign; `onChanged` after it is set or removed. */
 export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignId: number; recurring: boolean; onChanged: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(async () => {
     if (!recurring) return null;
     return await api.getOrNull<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`);
   }, [campaignId, recurring]);
   const [f, setF] = useState({ cron: '0 9 * * 1', timezone: '', confirm_each_run: false, missed_runs: 'run_once', starts_at: '', ends_at: '', max_runs: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const [saved, setSaved] = useState<Schedule | null>(null);
   useEffect(() => {
     const s = loaded.data;
@@ -54,8 +55,7 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
   }, [loaded.data]);
   const save = async (e?: FormEvent) => {
     e?.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       const s = await api.put<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`, {
         cron: f.cron.trim(),
         timezone: f.timezone.trim() || null,
@@ -69,22 +69,15 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
       setF((x) => ({ ...x, timezone: s.timezone }));
       toast('Schedule saved: it starts when the campaign is launched.');
       if (!recurring) onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async () => {
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       await api.del(`/api/v1/campaigns/${campaignId}/schedule`);
       setSaved(null);
       toast('Schedule removed: the campaign is a one-off draft again.');
       onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
   // (A fieldset, not a form: it sits inside the campaign editor's form.)
   return (

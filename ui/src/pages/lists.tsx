@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtNum, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -24,24 +25,20 @@ interface SegmentView {
 }
 
 export function ListsPage() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const lists = useApi(() => api.get<Page<ListView>>('/api/v1/lists', { limit: 1000 }), [], { refreshMs: 15_000 });
   const segments = useApi(() => api.get<Page<SegmentView>>('/api/v1/segments', { limit: 1000 }), []);
   const [name, setName] = useState('');
   const [optIn, setOptIn] = useState('single');
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('lists:write', async () => {
       await api.post('/api/v1/lists', { name: name.trim(), opt_in: optIn });
       toast(`List "${name}" created.`);
       setName('');
       lists.reload();
-    } catch (err) {
-      noteForbidden('lists:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <>

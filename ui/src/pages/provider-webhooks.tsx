@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 
@@ -48,21 +49,17 @@ export function ProviderWebhooks() {
 }
 
 function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVIDERS)[number]; hook: ProviderWebhook | null; onChanged: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const put = async (body: Record<string, unknown>, done: string) => {
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.put(`/api/v1/provider-webhooks/${p.key}`, body);
       toast(done);
       setValues({});
       onChanged();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();

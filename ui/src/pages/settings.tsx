@@ -7,6 +7,7 @@ import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -134,7 +135,7 @@ interface SenderDomain {
 }
 
 function SendersTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: SenderDomain[] }>('/api/v1/sender-domains'), []);
   const [domain, setDomain] = useState('');
@@ -151,19 +152,15 @@ function SendersTab() {
       list.reload();
     });
   };
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.post('/api/v1/sender-domains', { domain: domain.trim(), generate_dkim: true });
       toast(`Sender domain ${domain} added with a DKIM key: publish the DNS record shown.`);
       setDomain('');
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="senders-title">
@@ -218,7 +215,7 @@ interface Policy {
 }
 
 function LimitsTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const limits = useApi(() => api.get<Limits>('/api/v1/account/limits'), []);
   const policy = useApi(() => api.get<Policy>('/api/v1/account/policy'), []);
   const [q, setQ] = useState({ enabled: true, start: '21:00', end: '09:00', apply_to_one_off: false });
@@ -226,7 +223,7 @@ function LimitsTab() {
   const [daily, setDaily] = useState('');
   const [cap, setCap] = useState({ max: '', days: '7' });
   const [warm, setWarm] = useState({ enabled: false, start: '50', growth: '1.5' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   useEffect(() => {
     const p = policy.data?.pacing;
     if (!p) return;
@@ -238,8 +235,7 @@ function LimitsTab() {
   }, [policy.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.put('/api/v1/account/policy', {
         pacing: {
           quiet_hours: q,
@@ -252,10 +248,7 @@ function LimitsTab() {
       toast('Limits and quiet hours saved.');
       policy.reload();
       limits.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <>
@@ -360,7 +353,7 @@ const SUPPRESSION_REASONS: Record<string, string> = {
 
 /** Addresses Herald will not send to, per channel, with the reason; add to the blocklist, remove. */
 function SuppressionsTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
@@ -368,19 +361,15 @@ function SuppressionsTab() {
   const cursor = pages.cursor;
   const list = useApi(() => api.get<{ items: Suppression[]; next_after: number | null }>('/api/v1/suppressions', { q: search || undefined, after: cursor, limit: 50 }), [search, cursor]);
   const [f, setF] = useState({ channel: 'email', address: '', reason: 'blocklist', note: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('contacts:write', async () => {
       const r = await api.post<Suppression>('/api/v1/suppressions', { channel: f.channel, address: f.address.trim(), reason: f.reason, note: f.note.trim() || null });
       toast(`${r.address} is suppressed (${r.reason}).`);
       setF({ ...f, address: '', note: '' });
       list.reload();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async (s: Suppression) => {
     if (!confirm(`Remove the ${s.reason} suppression of ${s.address}? Herald may send to it again.`)) return;
@@ -488,23 +477,19 @@ interface ApprovalRule {
 
 /** The approval rule (F4.2): whether a launch becomes a request, and whether its author may approve it. */
 function ApprovalTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(() => api.getOrNull<ApprovalRule>('/api/v1/account/approval'), []);
   const [rule, setRule] = useState<ApprovalRule>({ required: false, four_eyes: false });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   useEffect(() => {
     if (loaded.data) setRule(loaded.data);
   }, [loaded.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       setRule(await api.put<ApprovalRule>('/api/v1/account/approval', rule));
       toast('Approval rule saved.');
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (loaded.data === null) return <p className="muted">This Herald has no approvals: every launch starts at once.</p>;
@@ -538,7 +523,7 @@ interface UserRow {
 }
 
 function UsersTab() {
-  const { me, toast, noteForbidden, can } = useSession();
+  const { me, toast, can } = useSession();
   const runAction = useServerAction();
   const change = async (u: UserRow, patch: { role?: string; disabled?: boolean }) => {
     await runAction('users:manage', async () => {
@@ -549,20 +534,16 @@ function UsersTab() {
   };
   const [nu, setNu] = useState({ email: '', name: '', role: 'editor' });
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('users:manage', async () => {
       const r = await api.post<{ user?: UserRow; email?: string; password?: string }>('/api/v1/users', { email: nu.email.trim(), name: nu.name.trim() || null, role: nu.role });
       setCreated({ email: r.user?.email ?? r.email ?? nu.email, password: r.password });
       toast(`User ${nu.email} added.`);
       setNu({ email: '', name: '', role: 'editor' });
       users.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      setError(err);
-    }
+    });
   };
   const users = useApi(() => api.getOrNull<{ items: UserRow[] }>('/api/v1/users'), []);
   return (
@@ -666,7 +647,7 @@ interface ApiKeyRow {
 }
 
 function KeysTab() {
-  const { noteForbidden, toast } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   // The list arrives with user management; a Herald without it (404) can only create keys.
   const keys = useApi(() => api.getOrNull<{ items: ApiKeyRow[] }>('/api/v1/api-keys'), []);
@@ -681,18 +662,14 @@ function KeysTab() {
   const [name, setName] = useState('');
   const [role, setRole] = useState('editor');
   const [created, setCreated] = useState<{ key: string; name?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('users:manage', async () => {
       setCreated(await api.post<{ key: string }>('/api/v1/api-keys', { name: name.trim(), role }));
       setName('');
       keys.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="keys-title">
@@ -775,7 +752,7 @@ interface Endpoint {
 }
 
 function WebhooksTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: Endpoint[] }>('/api/v1/webhooks'), []);
   const act = async (w: Endpoint, action: 'test' | 'delete') => {
@@ -798,11 +775,10 @@ function WebhooksTab() {
   const [events, setEvents] = useState('sent,bounced,complained,unsubscribed');
   // Shown until the page is left, not in a toast that fades: it is shown only once.
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       const r = await api.post<{ secret?: string }>('/api/v1/webhooks', {
         url: url.trim(),
         events: events
@@ -814,10 +790,7 @@ function WebhooksTab() {
       setSecret(r.secret ?? null);
       setUrl('');
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="webhooks-title">

@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -30,7 +31,7 @@ interface HeraldEvent {
 const loadEventTypes = async () => (await api.get<{ items: EventType[] }>('/api/v1/event-types')).items;
 
 export function TriggersPage() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const runAction = useServerAction();
   const types = useApi(loadEventTypes, []);
   const [entity, setEntity] = useState('');
@@ -38,19 +39,15 @@ export function TriggersPage() {
   const events = useApi(() => api.get<{ items: HeraldEvent[] }>('/api/v1/events', { entity: filter || undefined, limit: 50 }), [filter], { refreshMs: 10_000 });
   const [explained, setExplained] = useState<string | null>(null);
   const [nt, setNt] = useState({ name: '', description: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const declare = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.post('/api/v1/event-types', { name: nt.name.trim(), description: nt.description.trim() || null });
       toast(`Event type ${nt.name.trim()} declared.`);
       setNt({ name: '', description: '' });
       types.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async (t: EventType) => {
     await runAction('settings:write', async () => {
@@ -279,7 +276,7 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
     return await api.getOrNull<Trigger>(`/api/v1/campaigns/${campaignId}/trigger`);
   }, [campaignId, triggered]);
   const [f, setF] = useState({ event_type: '', condition: '', delay: '0', catch_up: 'list' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, tryWrite } = useFormSubmit();
   useEffect(() => {
     const t = loaded.data;
     if (t) setF({ event_type: t.event_type, condition: t.condition ? JSON.stringify(t.condition, null, 2) : '', delay: String(t.delay_minutes), catch_up: t.catch_up });
@@ -308,15 +305,11 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
     }
   };
   const remove = async () => {
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       await api.del(`/api/v1/campaigns/${campaignId}/trigger`);
       toast('Trigger removed: the campaign is a one-off draft again.');
       onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
   if (types.error) return <ErrorBox error={types.error} />;
   if (!types.data) return <Loading />;
