@@ -7,6 +7,7 @@ import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { ContactForm } from './contact-form.tsx';
@@ -138,31 +139,23 @@ interface ImportJob {
 }
 
 function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [listId, setListId] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportJob | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, busy, tryWrite } = useFormSubmit();
   const run = async () => {
     if (!file) {
       setError(new Error('choose a CSV file first'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await tryWrite('contacts:write', async () => {
       const path = listId ? `/api/v1/contacts/import?list_id=${listId}` : '/api/v1/contacts/import';
       const job = await api.upload<ImportJob>(path, file, 'text/csv');
       setResult(job);
       toast(`Imported ${fmtNum(job.imported_rows)} of ${fmtNum(job.total_rows)} rows.`, job.failed_rows ? 'warn' : 'ok');
       onImported();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="card import-panel">

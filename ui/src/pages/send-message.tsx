@@ -3,6 +3,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
+import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
@@ -27,17 +28,14 @@ const SETTLED = new Set(['sent', 'failed', 'skipped', 'cancelled', 'uncertain'])
 const FIELDS = ['template_id', 'content', 'from_email', 'from_name', 'transactional', 'contact'];
 
 export function SendMessage({ contactId, onClose, onSent }: { contactId: number; onClose: () => void; onSent: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const templates = useApi(() => api.get<Page<Named>>('/api/v1/templates', { limit: 1000 }), []);
   const [source, setSource] = useState<'template' | 'write'>('template');
   const [f, setF] = useState({ template_id: '', subject: '', body: '', format: 'text' as 'text' | 'html', from_email: '', transactional: true });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, tryWrite } = useFormSubmit();
   const send = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
+    await tryWrite('messages:send', async () => {
       const m = await api.post<Message>('/api/v1/messages', {
         contact: { id: contactId },
         ...(source === 'template' ? { template_id: Number(f.template_id) || undefined } : { content: { subject: f.subject, [f.format]: f.body } }),
@@ -46,12 +44,7 @@ export function SendMessage({ contactId, onClose, onSent }: { contactId: number;
       });
       toast(`Message #${m.id} queued.`);
       onSent();
-    } catch (err) {
-      noteForbidden('messages:send', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card form" onSubmit={send} noValidate aria-labelledby="send-message-title">

@@ -58,20 +58,17 @@ interface Profile {
 }
 
 function ProfileTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(() => api.get<Profile>('/api/v1/account/profile'), []);
   const [f, setF] = useState({ company_name: '', phone: '', postal_address: '', default_from_email: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, tryWrite } = useFormSubmit();
   useEffect(() => {
     const p = loaded.data?.profile;
     if (p) setF({ company_name: p.company_name ?? '', phone: p.phone ?? '', postal_address: p.postal_address ?? '', default_from_email: p.default_from_email ?? '' });
   }, [loaded.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       const nul = (s: string) => (s.trim() === '' ? null : s.trim());
       await api.put('/api/v1/account/profile', {
         company_name: nul(f.company_name),
@@ -81,12 +78,7 @@ function ProfileTab() {
       });
       toast('Company profile saved.');
       loaded.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Loading />;
