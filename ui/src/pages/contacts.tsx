@@ -10,20 +10,14 @@ import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
-import { ContactForm } from './contact-form.tsx';
+import { ContactForm, type ContactFields } from './contact-form.tsx';
 import { ContactMessages, SendMessage } from './send-message.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
-interface Contact {
+/** A stored contact: the fields the contact form edits, with its id and times. */
+interface Contact extends ContactFields {
   id: number;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  timezone: string | null;
-  locale: string | null;
-  attributes: Record<string, unknown>;
   created_at: string;
   updated_at: string;
 }
