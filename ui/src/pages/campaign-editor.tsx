@@ -4,6 +4,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
+import { NamedOptions } from '../components/named-options.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -266,12 +267,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
             <Field label="Template" error={fieldError(error, 'template_id')} hint={<a href={href('templates')}>Manage templates</a>}>
               {(fid, d) => (
                 <select id={fid} aria-describedby={d} value={form.template_id} onChange={(e) => set('template_id', e.target.value)}>
-                  <option value="">— choose a template —</option>
-                  {templates.data?.items.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
+                  <NamedOptions none="— choose a template —" items={templates.data?.items} />
                 </select>
               )}
             </Field>
@@ -300,12 +296,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
             <Field label="Only contacts in segment" hint="optional">
               {(fid, d) => (
                 <select id={fid} aria-describedby={d} value={form.segment_id} onChange={(e) => set('segment_id', e.target.value)}>
-                  <option value="">— everyone in the lists —</option>
-                  {segments.data?.items.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
+                  <NamedOptions none="— everyone in the lists —" items={segments.data?.items} />
                 </select>
               )}
             </Field>

@@ -8,6 +8,7 @@ import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { NamedOptions } from '../components/named-options.tsx';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { ContactForm, type ContactFields } from './contact-form.tsx';
@@ -78,12 +79,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
             pages.reset();
           }}
         >
-          <option value="">all contacts</option>
-          {lists.data?.items.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
+          <NamedOptions none="all contacts" items={lists.data?.items} />
         </select>
         <button type="submit" className="btn btn-secondary">
           Search
@@ -162,12 +158,7 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
         <Field label="Subscribe them to" hint="optional">
           {(fid, d) => (
             <select id={fid} aria-describedby={d} value={listId} onChange={(e) => setListId(e.target.value)}>
-              <option value="">no list</option>
-              {lists.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
+              <NamedOptions none="no list" items={lists} />
             </select>
           )}
         </Field>
@@ -324,14 +315,7 @@ function ContactProfile({ id }: { id: number }) {
             <Field label="Add to list">
               {(fid) => (
                 <select id={fid} value={addList} onChange={(e) => setAddList(e.target.value)}>
-                  <option value="">— choose —</option>
-                  {lists.data?.items
-                    .filter((l) => !c.subscriptions.some((s) => s.list_id === l.id))
-                    .map((l) => (
-                      <option key={l.id} value={l.id}>
-                        {l.name}
-                      </option>
-                    ))}
+                  <NamedOptions none="— choose —" items={lists.data?.items.filter((l) => !c.subscriptions.some((s) => s.list_id === l.id))} />
                 </select>
               )}
             </Field>

@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { NamedOptions } from '../components/named-options.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
@@ -62,12 +63,7 @@ export function SendMessage({ contactId, onClose, onSent }: { contactId: number;
         <Field label="Message template" error={fieldError(error, 'template_id')}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={f.template_id} onChange={(e) => setF({ ...f, template_id: e.target.value })}>
-              <option value="">— choose a template —</option>
-              {templates.data?.items.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+              <NamedOptions none="— choose a template —" items={templates.data?.items} />
             </select>
           )}
         </Field>
