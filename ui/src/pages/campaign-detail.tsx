@@ -8,6 +8,7 @@ import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -254,19 +255,7 @@ function Errors({ stats: s, onShow }: { stats: CampaignStats; onShow: (f: Ledger
         <p className="muted">No message has an error or was skipped.</p>
       ) : (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Messages
-              </th>
-              <th scope="col">What it means</th>
-              <th scope="col">
-                <span className="sr-only">Recipients</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Reason', 'Status', { label: 'Messages', kind: 'number' }, 'What it means', { label: 'Recipients', kind: 'sr-only' }]} />
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.reason}-${r.status}`}>
@@ -461,17 +450,7 @@ function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerF
       {page.data && page.data.items.length === 0 && <p className="muted">No recipients {filter.status || filter.reason ? 'match this filter' : 'yet'}.</p>}
       {page.data && page.data.items.length > 0 && (
         <table className="table table-compact" data-testid="ledger">
-          <thead>
-            <tr>
-              <th scope="col">Recipient</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason / server reply</th>
-              <th scope="col" className="num">
-                Attempts
-              </th>
-              <th scope="col">Sent</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Recipient', 'Status', 'Reason / server reply', { label: 'Attempts', kind: 'number' }, 'Sent']} />
           <tbody>
             {page.data.items.map((m) => (
               <tr key={m.id}>
@@ -500,17 +479,7 @@ function Links({ links }: { links: CampaignStats['links'] }) {
     <section className="card" aria-labelledby="links-title">
       <h2 id="links-title">Clicks per link</h2>
       <table className="table table-compact">
-        <thead>
-          <tr>
-            <th scope="col">Link</th>
-            <th scope="col" className="num">
-              Clicks (human)
-            </th>
-            <th scope="col" className="num">
-              Unique clickers (human)
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Link', { label: 'Clicks (human)', kind: 'number' }, { label: 'Unique clickers (human)', kind: 'number' }]} />
         <tbody>
           {links.map((l) => (
             <tr key={l.url}>

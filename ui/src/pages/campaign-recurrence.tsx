@@ -10,6 +10,7 @@ import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, fmtPct, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { CampaignStats } from '../types.ts';
@@ -189,18 +190,7 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
       )}
       {runs.data && runs.data.items.length > 0 && (
         <table className="table table-compact" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Time</th>
-              <th scope="col">Status</th>
-              <th scope="col">Sent / total</th>
-              <th scope="col">Not sent</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Run', 'Time', 'Status', 'Sent / total', 'Not sent', { label: 'Actions', kind: 'sr-only' }]} />
           <tbody>
             {runs.data.items.map((r) => (
               <Fragment key={r.id}>

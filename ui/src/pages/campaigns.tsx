@@ -6,6 +6,7 @@ import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import type { Campaign, CampaignSummary, Page } from '../types.ts';
@@ -69,28 +70,7 @@ export function CampaignsPage() {
       ) : (
         page.data && (
           <table className="table" data-testid="campaigns-table">
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="col-progress">
-                  Progress
-                </th>
-                <th scope="col" className="num">
-                  Sent
-                </th>
-                <th scope="col" className="num">
-                  Delivered
-                </th>
-                <th scope="col" className="num">
-                  Opens
-                </th>
-                <th scope="col" className="num">
-                  Clicks
-                </th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Campaign', 'Status', { label: 'Progress', className: 'col-progress' }, { label: 'Sent', kind: 'number' }, { label: 'Delivered', kind: 'number' }, { label: 'Opens', kind: 'number' }, { label: 'Clicks', kind: 'number' }, 'Created']} />
             <tbody>
               {page.data.items.map((c) => {
                 const s = summaries.data?.get(c.id);

@@ -9,6 +9,7 @@ import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { NamedOptions } from '../components/named-options.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { ContactForm, type ContactFields } from './contact-form.tsx';
@@ -92,14 +93,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
         <p className="empty">No contacts{search ? ` match “${search}”` : ''}.</p>
       ) : (
         <table className="table" data-testid="contacts-table">
-          <thead>
-            <tr>
-              <th scope="col">Contact</th>
-              <th scope="col">Name</th>
-              <th scope="col">Time zone</th>
-              <th scope="col">Added</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Contact', 'Name', 'Time zone', 'Added']} />
           <tbody>
             {page.data.items.map((c) => (
               <tr key={c.id}>
@@ -331,14 +325,7 @@ function ContactProfile({ id }: { id: number }) {
         {history.data && history.data.items.length === 0 && <p className="muted">No messages or events yet.</p>}
         {history.data && history.data.items.length > 0 && (
           <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Campaign</th>
-                <th scope="col">What</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Campaign', 'What', 'Why']} />
             <tbody>
               {history.data.items.map((h) => (
                 <tr key={`${h.kind}-${h.message_id}-${h.type}-${h.at}`}>

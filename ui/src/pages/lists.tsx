@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtNum, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -52,25 +53,7 @@ export function ListsPage() {
           <p className="muted">No lists yet.</p>
         ) : (
           <table className="table" data-testid="lists-table">
-            <thead>
-              <tr>
-                <th scope="col">List</th>
-                <th scope="col">Opt-in</th>
-                <th scope="col" className="num">
-                  Subscribed
-                </th>
-                <th scope="col" className="num">
-                  Unconfirmed
-                </th>
-                <th scope="col" className="num">
-                  Unsubscribed
-                </th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                <th scope="col">Export</th>
-              </tr>
-            </thead>
+            <TableHead columns={['List', 'Opt-in', { label: 'Subscribed', kind: 'number' }, { label: 'Unconfirmed', kind: 'number' }, { label: 'Unsubscribed', kind: 'number' }, { label: 'Total', kind: 'number' }, 'Export']} />
             <tbody>
               {lists.data.items.map((l) => (
                 <tr key={l.id}>
@@ -125,16 +108,7 @@ export function ListsPage() {
         {segments.data && segments.data.items.length === 0 && <p className="muted">No segments yet.</p>}
         {segments.data && segments.data.items.length > 0 && (
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Segment</th>
-                <th scope="col">Rules</th>
-                <th scope="col" className="num">
-                  Matches now
-                </th>
-                <th scope="col">Export</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Segment', 'Rules', { label: 'Matches now', kind: 'number' }, 'Export']} />
             <tbody>
               {segments.data.items.map((s) => (
                 <SegmentRow key={s.id} segment={s} />

@@ -5,6 +5,7 @@ import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { NamedOptions } from '../components/named-options.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
@@ -111,14 +112,7 @@ export function ContactMessages({ contactId, version }: { contactId: number; ver
     <section className="card" aria-labelledby="one-off-title">
       <h2 id="one-off-title">One-off messages</h2>
       <table className="table table-compact" data-testid="contact-messages">
-        <thead>
-          <tr>
-            <th scope="col">Sent</th>
-            <th scope="col">Message</th>
-            <th scope="col">Fate</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Sent', 'Message', 'Fate', 'Why']} />
         <tbody>
           {list.data.items.map((m) => (
             <tr key={m.id}>

@@ -8,6 +8,7 @@ import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -393,19 +394,7 @@ function SuppressionsTab() {
       {list.data && list.data.items.length === 0 && <p className="muted">No suppressions{search ? ` matching "${search}"` : ''}.</p>}
       {list.data && list.data.items.length > 0 && (
         <table className="table table-compact" data-testid="suppressions-table">
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Source</th>
-              <th scope="col">Note</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span className="sr-only">Remove</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Address', 'Channel', 'Reason', 'Source', 'Note', 'Since', { label: 'Remove', kind: 'sr-only' }]} />
           <tbody>
             {list.data.items.map((s) => (
               <tr key={s.id}>
@@ -546,17 +535,7 @@ function UsersTab() {
       {users.data === null && <p>This Herald has no user accounts API yet: manage access with API keys.</p>}
       {users.data && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">
-                <span className="sr-only">Access</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Email', 'Name', 'Role', 'Last sign-in', { label: 'Access', kind: 'sr-only' }]} />
           <tbody>
             {users.data.items.map((u) => (
               <tr key={u.id} className={u.disabled_at ? 'muted' : undefined}>
@@ -670,17 +649,7 @@ function KeysTab() {
       <ErrorBox error={keys.error} />
       {keys.data && keys.data.items.length > 0 && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="sr-only">Revoke</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Key', 'Role', 'Last used', { label: 'Revoke', kind: 'sr-only' }]} />
           <tbody>
             {keys.data.items.map((k) => (
               <tr key={k.id} className={k.revoked_at ? 'muted' : undefined}>
@@ -791,17 +760,7 @@ function WebhooksTab() {
       {list.data && list.data.items.length === 0 && <p className="muted">No webhook endpoints.</p>}
       {list.data && list.data.items.length > 0 && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last success</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['URL', 'Events', 'Status', 'Last success', { label: 'Actions', kind: 'sr-only' }]} />
           <tbody>
             {list.data.items.map((w) => (
               <tr key={w.id}>

@@ -7,6 +7,7 @@ import { ApiError, api } from '../api.ts';
 import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -68,16 +69,7 @@ export function TriggersPage() {
         {types.data && types.data.length === 0 && <p className="muted">No event types yet.</p>}
         {types.data && types.data.length > 0 && (
           <table className="table table-compact" data-testid="event-types-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Campaigns</th>
-                <th scope="col">
-                  <span className="sr-only">Remove</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Description', 'Campaigns', { label: 'Remove', kind: 'sr-only' }]} />
             <tbody>
               {types.data.map((t) => (
                 <tr key={t.id}>
@@ -142,15 +134,7 @@ export function TriggersPage() {
         {events.data && events.data.items.length === 0 && <p className="muted">No events{filter ? ` for ${filter}` : ''}.</p>}
         {events.data && events.data.items.length > 0 && (
           <table className="table table-compact" data-testid="events-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Type</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Data</th>
-                <th scope="col">Contacts</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Type', 'Entity', 'Data', 'Contacts']} />
             <tbody>
               {events.data.items.map((ev) => (
                 <tr key={ev.id}>
@@ -221,15 +205,7 @@ function EntityExplanation({ entity }: { entity: string }) {
             <p className="muted">No campaign fired for it (no triggered campaign's condition matched while it was active).</p>
           ) : (
             <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Contact</th>
-                  <th scope="col">How</th>
-                  <th scope="col">Firing</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Campaign', 'Contact', 'How', 'Firing', 'Message']} />
               <tbody>
                 {view.data.firings.map((f) => (
                   <tr key={f.id}>
@@ -400,15 +376,7 @@ export function CatchUp({ campaignId }: { campaignId: number }) {
           </p>
           {list.data.entities.length > 0 && (
             <table className="table table-compact" data-testid="catch-up-table">
-              <thead>
-                <tr>
-                  <th scope="col">Entity</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Data</th>
-                  <th scope="col">Contacts</th>
-                  <th scope="col">Sent</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Entity', 'Since', 'Data', 'Contacts', 'Sent']} />
               <tbody>
                 {list.data.entities.slice(0, 200).map((e) => (
                   <tr key={e.entity}>
