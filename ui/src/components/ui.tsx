@@ -166,6 +166,16 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
+/** An error said in one line under a small form whose answer shows below it (preview, explain, import). */
+export function ErrorLine({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p className="field-error" role="alert">
+      {errorMessage(error)}
+    </p>
+  );
+}
+
 export function Loading() {
   return (
     <p className="muted" aria-busy="true">

@@ -9,7 +9,7 @@ import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { TableHead } from '../components/table-head.tsx';
-import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, ErrorLine, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Runs } from './campaign-recurrence.tsx';
@@ -346,11 +346,7 @@ function WhyLookup({ id }: { id: number }) {
           Explain
         </button>
       </form>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {answer && (
         <div className="why" aria-live="polite">
           <p>

@@ -2,7 +2,7 @@
 // shown is loaded), import a CSV file into a list, and one contact's profile with attributes,
 // subscriptions and the message/event history (F4.6), and a one-off message sent from it.
 import { type FormEvent, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { useCursorPages } from '../components/cursor-pages.ts';
 import { Pager } from '../components/pager.tsx';
 import { useServerAction } from '../components/use-server-action.ts';
@@ -10,7 +10,7 @@ import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { NamedOptions } from '../components/named-options.tsx';
 import { TableHead } from '../components/table-head.tsx';
-import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, ErrorLine, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { ContactForm, type ContactFields } from './contact-form.tsx';
 import { ContactMessages, SendMessage } from './send-message.tsx';
@@ -157,11 +157,7 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
           )}
         </Field>
       </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       <ActionButton permission="contacts:write" kind="primary" onClick={run} busy={busy}>
         Import
       </ActionButton>

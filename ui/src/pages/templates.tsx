@@ -2,10 +2,10 @@
 // validator, and a preview rendered for a chosen contact (or a sample contact) in a sandboxed
 // iframe.
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
-import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { ActionButton, ErrorBox, ErrorLine, Field, fieldError, FormError, fmtDate, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -196,11 +196,7 @@ function Preview({ id }: { id: number }) {
           Render
         </button>
       </form>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {result && (
         <>
           <p>
