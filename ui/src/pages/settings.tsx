@@ -9,6 +9,7 @@ import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { TableHead } from '../components/table-head.tsx';
+import { ToolbarSearch } from '../components/toolbar-search.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -348,7 +349,6 @@ const SUPPRESSION_REASONS: Record<string, string> = {
 function SuppressionsTab() {
   const { toast } = useSession();
   const runAction = useServerAction();
-  const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const pages = useCursorPages();
   const cursor = pages.cursor;
@@ -376,20 +376,16 @@ function SuppressionsTab() {
     <section className="card" aria-labelledby="suppressions-title">
       <h2 id="suppressions-title">Suppressions</h2>
       <p className="muted">Addresses Herald never sends to on a channel. Bounces, complaints and unsubscribes arrive here by themselves; the blocklist is yours.</p>
-      <form
-        className="toolbar"
-        aria-label="Search suppressions"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ToolbarSearch
+        formLabel="Search suppressions"
+        inputLabel="Search suppressed addresses"
+        placeholder="part of an address"
+        button="Search"
+        onSearch={(text) => {
           pages.reset();
-          setSearch(q.trim());
+          setSearch(text);
         }}
-      >
-        <input aria-label="Search suppressed addresses" placeholder="part of an address" value={q} onChange={(e) => setQ(e.target.value)} />
-        <button type="submit" className="btn btn-secondary">
-          Search
-        </button>
-      </form>
+      />
       <ErrorBox error={list.error} />
       {list.data && list.data.items.length === 0 && <p className="muted">No suppressions{search ? ` matching "${search}"` : ''}.</p>}
       {list.data && list.data.items.length > 0 && (

@@ -8,6 +8,7 @@ import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
 import { useFormSubmit } from '../components/use-form-submit.ts';
 import { TableHead } from '../components/table-head.tsx';
+import { ToolbarSearch } from '../components/toolbar-search.tsx';
 import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
@@ -35,7 +36,6 @@ export function TriggersPage() {
   const { toast } = useSession();
   const runAction = useServerAction();
   const types = useApi(loadEventTypes, []);
-  const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState('');
   const events = useApi(() => api.get<{ items: HeraldEvent[] }>('/api/v1/events', { entity: filter || undefined, limit: 50 }), [filter], { refreshMs: 10_000 });
   const [explained, setExplained] = useState<string | null>(null);
@@ -117,19 +117,7 @@ export function TriggersPage() {
       </section>
       <section className="card" aria-labelledby="events-title">
         <h2 id="events-title">Recent events</h2>
-        <form
-          className="toolbar"
-          aria-label="Filter events"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter(entity.trim());
-          }}
-        >
-          <input aria-label="Entity" placeholder="entity, e.g. job-42" value={entity} onChange={(e) => setEntity(e.target.value)} />
-          <button type="submit" className="btn btn-secondary">
-            Filter
-          </button>
-        </form>
+        <ToolbarSearch formLabel="Filter events" inputLabel="Entity" placeholder="entity, e.g. job-42" button="Filter" onSearch={setFilter} />
         <ErrorBox error={events.error} />
         {events.data && events.data.items.length === 0 && <p className="muted">No events{filter ? ` for ${filter}` : ''}.</p>}
         {events.data && events.data.items.length > 0 && (
