@@ -83,6 +83,18 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
+  /**
+   * A GET whose 404 means "there is none": nothing set yet (a campaign's schedule or trigger), or a
+   * Herald older than that API. The page shows the absence instead of an error.
+   */
+  getOrNull: async <T>(path: string, query?: Query): Promise<T | null> => {
+    try {
+      return await request<T>('GET', withQuery(path, query));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  },
   del: <T>(path: string) => request<T>('DELETE', path),
   upload: <T>(path: string, raw: BodyInit, contentType: string) => request<T>('POST', path, undefined, { raw, contentType }),
   /** A file download (CSV export) with the token: fetched, then handed to the browser as a blob. */

@@ -24,6 +24,27 @@ export function formError(err: unknown, fields: string[]): string | null {
   return errorMessage(err);
 }
 
+/**
+ * Where formError shows: a red panel at the top of a page's form; an announced line at the top of
+ * a fieldset inside a larger form; a plain line beside the button of a one-row form.
+ */
+export function FormError(props: { error: unknown; fields: string[]; place?: 'page' | 'subform' | 'inline' }) {
+  const message = formError(props.error, props.fields);
+  if (!message) return null;
+  if (props.place === 'inline') return <p className="field-error">{message}</p>;
+  if (props.place === 'subform')
+    return (
+      <p className="field-error" role="alert">
+        {message}
+      </p>
+    );
+  return (
+    <div className="panel panel-red" role="alert">
+      {message}
+    </div>
+  );
+}
+
 export function Field(props: { label: string; hint?: ReactNode; error?: string | null; children: (id: string, describedBy: string | undefined) => ReactNode }) {
   const id = useId();
   const hintId = `${id}-hint`;
@@ -142,6 +163,16 @@ export function ErrorBox({ error }: { error: unknown }) {
     <div className="panel panel-red" role="alert">
       {errorMessage(error)}
     </div>
+  );
+}
+
+/** An error said in one line under a small form whose answer shows below it (preview, explain, import). */
+export function ErrorLine({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p className="field-error" role="alert">
+      {errorMessage(error)}
+    </p>
   );
 }
 

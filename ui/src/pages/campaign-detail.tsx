@@ -4,8 +4,12 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { HourlyChart } from '../components/hourly-chart.tsx';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fieldError, fmtDate, fmtNum, fmtPct, formError, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
+import { ActionButton, ErrorBox, ErrorLine, fieldError, FormError, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge, TextField, Tile } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { Runs } from './campaign-recurrence.tsx';
@@ -159,26 +163,22 @@ function Controls({ campaign: c, onChanged, onReject }: { campaign: Campaign; on
 
 /** Rejecting a launch request needs a reason: the author reads it in their notification. */
 function RejectForm({ campaign: c, onDone }: { campaign: Campaign; onDone: (rejected: boolean) => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('deliveries:start', async () => {
       await api.post(`/api/v1/campaigns/${c.id}/reject`, { comment: comment.trim() });
       toast(`Campaign ${DONE.reject}.`);
       onDone(true);
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card form" onSubmit={submit} noValidate aria-labelledby="reject-title">
       <h2 id="reject-title">Reject the launch of "{c.name}"</h2>
       <TextField label="Why is it rejected? (the author sees this)" multiline rows={2} value={comment} onChange={setComment} error={fieldError(error, 'comment')} />
-      {formError(error, ['comment']) && <p className="field-error">{formError(error, ['comment'])}</p>}
+      <FormError error={error} fields={['comment']} place="inline" />
       <div className="form-actions">
         <ActionButton permission="deliveries:start" type="submit" kind="danger" onClick={() => undefined} disabled={!comment.trim()} disabledReason={null}>
           Send back to draft
@@ -255,19 +255,7 @@ function Errors({ stats: s, onShow }: { stats: CampaignStats; onShow: (f: Ledger
         <p className="muted">No message has an error or was skipped.</p>
       ) : (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Reason</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Messages
-              </th>
-              <th scope="col">What it means</th>
-              <th scope="col">
-                <span className="sr-only">Recipients</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Reason', 'Status', { label: 'Messages', kind: 'number' }, 'What it means', { label: 'Recipients', kind: 'sr-only' }]} />
           <tbody>
             {rows.map((r) => (
               <tr key={`${r.reason}-${r.status}`}>
@@ -358,11 +346,7 @@ function WhyLookup({ id }: { id: number }) {
           Explain
         </button>
       </form>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {answer && (
         <div className="why" aria-live="polite">
           <p>
@@ -421,10 +405,10 @@ const MESSAGE_STATUSES = ['queued', 'claimed', 'sending', 'sent', 'deferred', 'f
 /** The ledger: every recipient with status, reason and the server's reply, filterable, paged by id. */
 function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerFilter) => void; live: boolean }) {
   const { id, filter, onFilter } = props;
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const after = pages.cursor;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the first page
-  useEffect(() => setCursors([undefined]), [filter.status, filter.reason]);
+  useEffect(() => pages.reset(), [filter.status, filter.reason]);
   const page = useApi(
     () => api.get<{ items: LedgerRow[]; next_after: number | null }>(`/api/v1/campaigns/${id}/messages`, { limit: 25, after, status: filter.status, reason: filter.reason }),
     [id, after, filter.status, filter.reason],
@@ -462,17 +446,7 @@ function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerF
       {page.data && page.data.items.length === 0 && <p className="muted">No recipients {filter.status || filter.reason ? 'match this filter' : 'yet'}.</p>}
       {page.data && page.data.items.length > 0 && (
         <table className="table table-compact" data-testid="ledger">
-          <thead>
-            <tr>
-              <th scope="col">Recipient</th>
-              <th scope="col">Status</th>
-              <th scope="col">Reason / server reply</th>
-              <th scope="col" className="num">
-                Attempts
-              </th>
-              <th scope="col">Sent</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Recipient', 'Status', 'Reason / server reply', { label: 'Attempts', kind: 'number' }, 'Sent']} />
           <tbody>
             {page.data.items.map((m) => (
               <tr key={m.id}>
@@ -491,14 +465,7 @@ function Ledger(props: { id: number; filter: LedgerFilter; onFilter: (f: LedgerF
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Recipient pages">
-        <button type="button" className="btn btn-secondary btn-small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button type="button" className="btn btn-secondary btn-small" disabled={!page.data?.next_after} onClick={() => setCursors((c) => [...c, page.data?.next_after ?? undefined])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Recipient pages" pages={pages} next={page.data?.next_after} direction="after" compact />
     </section>
   );
 }
@@ -508,17 +475,7 @@ function Links({ links }: { links: CampaignStats['links'] }) {
     <section className="card" aria-labelledby="links-title">
       <h2 id="links-title">Clicks per link</h2>
       <table className="table table-compact">
-        <thead>
-          <tr>
-            <th scope="col">Link</th>
-            <th scope="col" className="num">
-              Clicks (human)
-            </th>
-            <th scope="col" className="num">
-              Unique clickers (human)
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Link', { label: 'Clicks (human)', kind: 'number' }, { label: 'Unique clickers (human)', kind: 'number' }]} />
         <tbody>
           {links.map((l) => (
             <tr key={l.url}>

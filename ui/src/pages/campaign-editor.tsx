@@ -4,7 +4,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { NamedOptions } from '../components/named-options.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Campaign, CheckItem, Named, Page, Preflight } from '../types.ts';
@@ -228,16 +229,10 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
   const pf = preflight.data;
   const blocking = pf?.items.filter((i) => i.status === 'blocking') ?? [];
   const warnings = pf?.items.filter((i) => i.status === 'warning') ?? [];
-  const topError = formError(error, FIELDS);
-
   return (
     <>
       <PageHeader title={c ? `Edit: ${c.name}` : 'New campaign'} back={c ? { href: href('campaigns', c.id), label: 'Campaign' } : { href: href('campaigns'), label: 'Campaigns' }} />
-      {topError && (
-        <div className="panel panel-red" role="alert">
-          {topError}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       {c && pf && (
         <section aria-labelledby="preflight-title" className="preflight" data-testid="preflight">
           <h2 id="preflight-title">
@@ -272,12 +267,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
             <Field label="Template" error={fieldError(error, 'template_id')} hint={<a href={href('templates')}>Manage templates</a>}>
               {(fid, d) => (
                 <select id={fid} aria-describedby={d} value={form.template_id} onChange={(e) => set('template_id', e.target.value)}>
-                  <option value="">— choose a template —</option>
-                  {templates.data?.items.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
+                  <NamedOptions none="— choose a template —" items={templates.data?.items} />
                 </select>
               )}
             </Field>
@@ -306,12 +296,7 @@ export function CampaignEditorPage({ id }: { id: number | null }) {
             <Field label="Only contacts in segment" hint="optional">
               {(fid, d) => (
                 <select id={fid} aria-describedby={d} value={form.segment_id} onChange={(e) => set('segment_id', e.target.value)}>
-                  <option value="">— everyone in the lists —</option>
-                  {segments.data?.items.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.name}
-                    </option>
-                  ))}
+                  <NamedOptions none="— everyone in the lists —" items={segments.data?.items} />
                 </select>
               )}
             </Field>

@@ -3,10 +3,15 @@
 // the server computed, and the runs list of the detail page (status, counts, KPIs per run,
 // Confirm/Skip for a run that waits for confirmation).
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { usePrincipalNames } from '../components/principal-names.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, fmtPct, formError, StatusBadge, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, fmtPct, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { CampaignStats } from '../types.ts';
 
@@ -27,18 +32,13 @@ const FIELDS = ['cron', 'timezone', 'confirm_each_run', 'missed_runs', 'starts_a
 
 /** The schedule of a draft (or paused) recurring campaign; `onChanged` after it is set or removed. */
 export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignId: number; recurring: boolean; onChanged: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(async () => {
     if (!recurring) return null;
-    try {
-      return await api.get<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return await api.getOrNull<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`);
   }, [campaignId, recurring]);
   const [f, setF] = useState({ cron: '0 9 * * 1', timezone: '', confirm_each_run: false, missed_runs: 'run_once', starts_at: '', ends_at: '', max_runs: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const [saved, setSaved] = useState<Schedule | null>(null);
   useEffect(() => {
     const s = loaded.data;
@@ -56,8 +56,7 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
   }, [loaded.data]);
   const save = async (e?: FormEvent) => {
     e?.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       const s = await api.put<Schedule>(`/api/v1/campaigns/${campaignId}/schedule`, {
         cron: f.cron.trim(),
         timezone: f.timezone.trim() || null,
@@ -71,34 +70,22 @@ export function ScheduleEditor({ campaignId, recurring, onChanged }: { campaignI
       setF((x) => ({ ...x, timezone: s.timezone }));
       toast('Schedule saved: it starts when the campaign is launched.');
       if (!recurring) onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async () => {
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       await api.del(`/api/v1/campaigns/${campaignId}/schedule`);
       setSaved(null);
       toast('Schedule removed: the campaign is a one-off draft again.');
       onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
-  const top = formError(error, FIELDS);
   // (A fieldset, not a form: it sits inside the campaign editor's form.)
   return (
     <fieldset className="subform">
       <legend>Repeat on a schedule</legend>
       <ErrorBox error={loaded.error} />
-      {top && (
-        <p className="field-error" role="alert">
-          {top}
-        </p>
-      )}
+      <FormError error={error} fields={FIELDS} place="subform" />
       <div className="grid-2">
         <TextField
           label="Cron rule"
@@ -168,10 +155,11 @@ const FINISHED = new Set(['completed', 'cancelled', 'skipped']);
 
 /** The runs of a recurring (or triggered) campaign, newest first, each with its numbers. */
 export function Runs({ campaignId, kind, live }: { campaignId: number; kind: string; live: boolean }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const names = usePrincipalNames();
-  const [before, setBefore] = useState<number[]>([]);
-  const cursor = before[before.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   // Refreshed while the campaign is active or a run is not finished (a campaign whose last run
   // was created is completed while that run still waits for confirmation or sends).
   const [unfinished, setUnfinished] = useState(false);
@@ -183,14 +171,11 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
   }, [runs.data]);
   const [open, setOpen] = useState<number | null>(null);
   const act = async (r: Run, action: 'confirm' | 'skip') => {
-    try {
+    await runAction('deliveries:start', async () => {
       await api.post(`/api/v1/deliveries/${r.id}/${action}`);
       toast(action === 'confirm' ? `Run #${r.id} confirmed: it sends as scheduled.` : `Run #${r.id} skipped.`);
       runs.reload();
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="runs-title">
@@ -205,18 +190,7 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
       )}
       {runs.data && runs.data.items.length > 0 && (
         <table className="table table-compact" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Time</th>
-              <th scope="col">Status</th>
-              <th scope="col">Sent / total</th>
-              <th scope="col">Not sent</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Run', 'Time', 'Status', 'Sent / total', 'Not sent', { label: 'Actions', kind: 'sr-only' }]} />
           <tbody>
             {runs.data.items.map((r) => (
               <Fragment key={r.id}>
@@ -264,14 +238,7 @@ export function Runs({ campaignId, kind, live }: { campaignId: number; kind: str
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Run pages">
-        <button type="button" className="btn btn-secondary" disabled={before.length === 0} onClick={() => setBefore(before.slice(0, -1))}>
-          ← Newer
-        </button>
-        <button type="button" className="btn btn-secondary" disabled={!runs.data?.next_before} onClick={() => runs.data?.next_before && setBefore([...before, runs.data.next_before])}>
-          Older →
-        </button>
-      </nav>
+      <Pager label="Run pages" pages={pages} next={runs.data?.next_before} direction="before" />
     </section>
   );
 }

@@ -2,8 +2,11 @@
 // call, the progress and headline KPIs of exactly the campaigns shown.
 import { useState } from 'react';
 import { ApiError, api } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
 import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
+import { TableHead } from '../components/table-head.tsx';
 import { ActionButton, ErrorBox, fmtDate, fmtNum, fmtPct, Loading, PageHeader, ProgressBar, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import type { Campaign, CampaignSummary, Page } from '../types.ts';
@@ -12,10 +15,9 @@ const PAGE_SIZE = 50;
 const LIVE = new Set(['sending', 'scheduled', 'active']);
 
 export function CampaignsPage() {
-  // The cursors of the pages seen so far, so "Newer" can go back without a `after` on the API.
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
+  const pages = useCursorPages();
   const [status, setStatus] = useState('');
-  const before = cursors[cursors.length - 1];
+  const before = pages.cursor;
   const page = useApi(() => api.get<Page<Campaign>>('/api/v1/campaigns', { limit: PAGE_SIZE, before, status }), [before, status]);
   const ids = page.data?.items.map((c) => c.id) ?? [];
   const anyLive = page.data?.items.some((c) => LIVE.has(c.status)) ?? false;
@@ -46,7 +48,7 @@ export function CampaignsPage() {
             value={status}
             onChange={(e) => {
               setStatus(e.target.value);
-              setCursors([undefined]);
+              pages.reset();
             }}
           >
             <option value="">all</option>
@@ -68,28 +70,7 @@ export function CampaignsPage() {
       ) : (
         page.data && (
           <table className="table" data-testid="campaigns-table">
-            <thead>
-              <tr>
-                <th scope="col">Campaign</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="col-progress">
-                  Progress
-                </th>
-                <th scope="col" className="num">
-                  Sent
-                </th>
-                <th scope="col" className="num">
-                  Delivered
-                </th>
-                <th scope="col" className="num">
-                  Opens
-                </th>
-                <th scope="col" className="num">
-                  Clicks
-                </th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Campaign', 'Status', { label: 'Progress', className: 'col-progress' }, { label: 'Sent', kind: 'number' }, { label: 'Delivered', kind: 'number' }, { label: 'Opens', kind: 'number' }, { label: 'Clicks', kind: 'number' }, 'Created']} />
             <tbody>
               {page.data.items.map((c) => {
                 const s = summaries.data?.get(c.id);
@@ -127,20 +108,7 @@ export function CampaignsPage() {
           </table>
         )
       )}
-      <nav className="pager" aria-label="Campaign pages">
-        <button type="button" className="btn btn-secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span className="muted small">Page {cursors.length}</span>
-        <button
-          type="button"
-          className="btn btn-secondary"
-          disabled={!page.data?.next_before}
-          onClick={() => setCursors((c) => [...c, page.data?.next_before ?? undefined])}
-        >
-          Older →
-        </button>
-      </nav>
+      <Pager label="Campaign pages" pages={pages} next={page.data?.next_before} direction="before" showPageNumber />
     </>
   );
 }

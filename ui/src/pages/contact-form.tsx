@@ -3,8 +3,8 @@
 // value removes the attribute.
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.ts';
-import { ActionButton, Field, fieldError, formError, TextField } from '../components/ui.tsx';
-import { useSession } from '../session.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { ActionButton, Field, fieldError, FormError, TextField } from '../components/ui.tsx';
 import type { Named } from '../types.ts';
 
 export interface ContactFields {
@@ -41,7 +41,6 @@ function parseAttributes(text: string, before: Record<string, unknown>): Record<
 }
 
 export function ContactForm(props: { contact: ContactFields | null; lists?: Named[]; onSaved: (saved: { id: number }) => void; onCancel?: () => void }) {
-  const { noteForbidden } = useSession();
   const c = props.contact;
   const [f, setF] = useState({
     email: c?.email ?? '',
@@ -53,42 +52,30 @@ export function ContactForm(props: { contact: ContactFields | null; lists?: Name
     attributes: attributesText(c?.attributes ?? {}),
   });
   const [listIds, setListIds] = useState<number[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, tryWrite } = useFormSubmit();
   const text = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const nul = (s: string) => (s.trim() === '' ? null : s.trim());
-    const body = {
-      email: nul(f.email),
-      phone: nul(f.phone),
-      first_name: nul(f.first_name),
-      last_name: nul(f.last_name),
-      timezone: nul(f.timezone),
-      locale: nul(f.locale),
-      attributes: parseAttributes(f.attributes, c?.attributes ?? {}),
-    };
-    try {
+    await tryWrite('contacts:write', async () => {
+      const nul = (s: string) => (s.trim() === '' ? null : s.trim());
+      const body = {
+        email: nul(f.email),
+        phone: nul(f.phone),
+        first_name: nul(f.first_name),
+        last_name: nul(f.last_name),
+        timezone: nul(f.timezone),
+        locale: nul(f.locale),
+        attributes: parseAttributes(f.attributes, c?.attributes ?? {}),
+      };
       const saved = c?.id
         ? await api.patch<{ id: number }>(`/api/v1/contacts/${c.id}`, body)
         : await api.post<{ id: number }>('/api/v1/contacts', { ...body, ...(listIds.length ? { list_ids: listIds } : {}) });
       props.onSaved(saved);
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={c?.id ? 'Edit the contact' : 'Add a contact'}>
-      {formError(error, FIELDS) && (
-        <div className="panel panel-red" role="alert">
-          {formError(error, FIELDS)}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       <div className="grid-3">
         <TextField label="Email" type="email" value={f.email} onChange={text('email')} error={fieldError(error, 'email')} />
         <TextField label="Phone" type="tel" value={f.phone} onChange={text('phone')} error={fieldError(error, 'phone')} placeholder="+49 151 …" />

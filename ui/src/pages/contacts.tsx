@@ -2,24 +2,24 @@
 // shown is loaded), import a CSV file into a list, and one contact's profile with attributes,
 // subscriptions and the message/event history (F4.6), and a one-off message sent from it.
 import { type FormEvent, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { NamedOptions } from '../components/named-options.tsx';
+import { TableHead } from '../components/table-head.tsx';
+import { ActionButton, ErrorBox, ErrorLine, Field, fmtDate, fmtNum, Loading, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
-import { ContactForm } from './contact-form.tsx';
+import { ContactForm, type ContactFields } from './contact-form.tsx';
 import { ContactMessages, SendMessage } from './send-message.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
-interface Contact {
+/** A stored contact: the fields the contact form edits, with its id and times. */
+interface Contact extends ContactFields {
   id: number;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  timezone: string | null;
-  locale: string | null;
-  attributes: Record<string, unknown>;
   created_at: string;
   updated_at: string;
 }
@@ -51,14 +51,14 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
   const [q, setQ] = useState(initialQ);
   const [search, setSearch] = useState(initialQ);
   const [listId, setListId] = useState(initialList);
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const after = pages.cursor;
   const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
   const page = useApi(() => api.get<Page<Contact>>('/api/v1/contacts', { limit: PAGE, after, q: search, list_id: listId }), [after, search, listId]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSearch(q.trim());
-    setCursors([undefined]);
+    pages.reset();
   };
   return (
     <>
@@ -77,15 +77,10 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
           value={listId}
           onChange={(e) => {
             setListId(e.target.value);
-            setCursors([undefined]);
+            pages.reset();
           }}
         >
-          <option value="">all contacts</option>
-          {lists.data?.items.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
+          <NamedOptions none="all contacts" items={lists.data?.items} />
         </select>
         <button type="submit" className="btn btn-secondary">
           Search
@@ -98,14 +93,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
         <p className="empty">No contacts{search ? ` match “${search}”` : ''}.</p>
       ) : (
         <table className="table" data-testid="contacts-table">
-          <thead>
-            <tr>
-              <th scope="col">Contact</th>
-              <th scope="col">Name</th>
-              <th scope="col">Time zone</th>
-              <th scope="col">Added</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Contact', 'Name', 'Time zone', 'Added']} />
           <tbody>
             {page.data.items.map((c) => (
               <tr key={c.id}>
@@ -120,15 +108,7 @@ function ContactList({ initialQ, initialList }: { initialQ: string; initialList:
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Contact pages">
-        <button type="button" className="btn btn-secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span className="muted small">Page {cursors.length}</span>
-        <button type="button" className="btn btn-secondary" disabled={!page.data?.next_after} onClick={() => setCursors((c) => [...c, page.data?.next_after ?? undefined])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Contact pages" pages={pages} next={page.data?.next_after} direction="after" showPageNumber />
     </>
   );
 }
@@ -143,31 +123,23 @@ interface ImportJob {
 }
 
 function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [listId, setListId] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportJob | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, busy, tryWrite } = useFormSubmit();
   const run = async () => {
     if (!file) {
       setError(new Error('choose a CSV file first'));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await tryWrite('contacts:write', async () => {
       const path = listId ? `/api/v1/contacts/import?list_id=${listId}` : '/api/v1/contacts/import';
       const job = await api.upload<ImportJob>(path, file, 'text/csv');
       setResult(job);
       toast(`Imported ${fmtNum(job.imported_rows)} of ${fmtNum(job.total_rows)} rows.`, job.failed_rows ? 'warn' : 'ok');
       onImported();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="card import-panel">
@@ -180,21 +152,12 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
         <Field label="Subscribe them to" hint="optional">
           {(fid, d) => (
             <select id={fid} aria-describedby={d} value={listId} onChange={(e) => setListId(e.target.value)}>
-              <option value="">no list</option>
-              {lists.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.name}
-                </option>
-              ))}
+              <NamedOptions none="no list" items={lists} />
             </select>
           )}
         </Field>
       </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       <ActionButton permission="contacts:write" kind="primary" onClick={run} busy={busy}>
         Import
       </ActionButton>
@@ -217,7 +180,8 @@ function ImportPanel({ lists, onImported }: { lists: Named[]; onImported: () => 
 }
 
 function ContactProfile({ id }: { id: number }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const contact = useApi(() => api.get<ContactDetail>(`/api/v1/contacts/${id}`), [id]);
   const lists = useApi(() => api.get<Page<Named>>('/api/v1/lists', { limit: 1000 }), []);
   const [editing, setEditing] = useState(false);
@@ -226,26 +190,20 @@ function ContactProfile({ id }: { id: number }) {
   const [addList, setAddList] = useState('');
   const remove = async () => {
     if (!confirm('Delete this contact and their subscriptions? Their sent messages stay in the campaigns’ records.')) return;
-    try {
+    await runAction('contacts:write', async () => {
       await api.del(`/api/v1/contacts/${id}`);
       toast('Contact deleted.');
       navigate(href('contacts'));
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const subscribe = async (listId: number, status: 'subscribed' | 'unsubscribed' | null) => {
-    try {
+    await runAction('lists:write', async () => {
       await api.post(`/api/v1/lists/${listId}/subscriptions`, { contact_ids: [id], ...(status ? { status } : {}), source: 'dashboard' });
       toast(status === 'unsubscribed' ? 'Unsubscribed from the list.' : 'Subscribed to the list.');
       setAddList('');
       contact.reload();
       history.reload();
-    } catch (err) {
-      noteForbidden('lists:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [before, setBefore] = useState<string | undefined>(undefined);
   const history = useApi(() => api.get<{ items: TimelineItem[]; next_before: string | null }>(`/api/v1/contacts/${id}/history`, { limit: 50, before }), [id, before]);
@@ -347,14 +305,7 @@ function ContactProfile({ id }: { id: number }) {
             <Field label="Add to list">
               {(fid) => (
                 <select id={fid} value={addList} onChange={(e) => setAddList(e.target.value)}>
-                  <option value="">— choose —</option>
-                  {lists.data?.items
-                    .filter((l) => !c.subscriptions.some((s) => s.list_id === l.id))
-                    .map((l) => (
-                      <option key={l.id} value={l.id}>
-                        {l.name}
-                      </option>
-                    ))}
+                  <NamedOptions none="— choose —" items={lists.data?.items.filter((l) => !c.subscriptions.some((s) => s.list_id === l.id))} />
                 </select>
               )}
             </Field>
@@ -370,14 +321,7 @@ function ContactProfile({ id }: { id: number }) {
         {history.data && history.data.items.length === 0 && <p className="muted">No messages or events yet.</p>}
         {history.data && history.data.items.length > 0 && (
           <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Campaign</th>
-                <th scope="col">What</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Campaign', 'What', 'Why']} />
             <tbody>
               {history.data.items.map((h) => (
                 <tr key={`${h.kind}-${h.message_id}-${h.type}-${h.at}`}>

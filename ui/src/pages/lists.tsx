@@ -3,7 +3,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtNum, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -24,24 +26,20 @@ interface SegmentView {
 }
 
 export function ListsPage() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const lists = useApi(() => api.get<Page<ListView>>('/api/v1/lists', { limit: 1000 }), [], { refreshMs: 15_000 });
   const segments = useApi(() => api.get<Page<SegmentView>>('/api/v1/segments', { limit: 1000 }), []);
   const [name, setName] = useState('');
   const [optIn, setOptIn] = useState('single');
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('lists:write', async () => {
       await api.post('/api/v1/lists', { name: name.trim(), opt_in: optIn });
       toast(`List "${name}" created.`);
       setName('');
       lists.reload();
-    } catch (err) {
-      noteForbidden('lists:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <>
@@ -55,25 +53,7 @@ export function ListsPage() {
           <p className="muted">No lists yet.</p>
         ) : (
           <table className="table" data-testid="lists-table">
-            <thead>
-              <tr>
-                <th scope="col">List</th>
-                <th scope="col">Opt-in</th>
-                <th scope="col" className="num">
-                  Subscribed
-                </th>
-                <th scope="col" className="num">
-                  Unconfirmed
-                </th>
-                <th scope="col" className="num">
-                  Unsubscribed
-                </th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                <th scope="col">Export</th>
-              </tr>
-            </thead>
+            <TableHead columns={['List', 'Opt-in', { label: 'Subscribed', kind: 'number' }, { label: 'Unconfirmed', kind: 'number' }, { label: 'Unsubscribed', kind: 'number' }, { label: 'Total', kind: 'number' }, 'Export']} />
             <tbody>
               {lists.data.items.map((l) => (
                 <tr key={l.id}>
@@ -115,7 +95,7 @@ export function ListsPage() {
             Create list
           </ActionButton>
         </form>
-        {formError(error, ['name']) && <p className="field-error">{formError(error, ['name'])}</p>}
+        <FormError error={error} fields={['name']} place="inline" />
       </section>
       <section className="card" aria-labelledby="segments-title">
         <div className="section-head">
@@ -128,16 +108,7 @@ export function ListsPage() {
         {segments.data && segments.data.items.length === 0 && <p className="muted">No segments yet.</p>}
         {segments.data && segments.data.items.length > 0 && (
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Segment</th>
-                <th scope="col">Rules</th>
-                <th scope="col" className="num">
-                  Matches now
-                </th>
-                <th scope="col">Export</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Segment', 'Rules', { label: 'Matches now', kind: 'number' }, 'Export']} />
             <tbody>
               {segments.data.items.map((s) => (
                 <SegmentRow key={s.id} segment={s} />

@@ -1,7 +1,7 @@
 // Notifications (F2.1): the list, mark read, delete; and the signed-in user's email subscription
 // (F2.2: on/off, which kinds). A server without the notifications API (404) is said so plainly.
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api, errorMessage } from '../api.ts';
 import { usePrincipalNames } from '../components/principal-names.ts';
 import { useApi } from '../components/use-api.ts';
 import { ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
@@ -25,14 +25,7 @@ interface Notification {
 export function NotificationsPage() {
   const { toast } = useSession();
   const names = usePrincipalNames();
-  const list = useApi(async () => {
-    try {
-      return await api.get<{ items: Notification[] }>('/api/v1/notifications', { limit: 100 });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const list = useApi(() => api.getOrNull<{ items: Notification[] }>('/api/v1/notifications', { limit: 100 }), []);
   const act = async (n: Notification, action: 'read' | 'delete') => {
     try {
       if (action === 'read') await api.post(`/api/v1/notifications/${n.id}/read`);
@@ -113,12 +106,7 @@ function EmailSubscription() {
   const { me, toast } = useSession();
   const loaded = useApi(async () => {
     if (!me.user) return null;
-    try {
-      return await api.get<Subscription>('/api/v1/notifications/email-subscription');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return await api.getOrNull<Subscription>('/api/v1/notifications/email-subscription');
   }, [me.user]);
   const [enabled, setEnabled] = useState(false);
   // Empty: every kind the role may see (the server's meaning), shown as all boxes ticked.

@@ -1,7 +1,11 @@
 // The outbox: what the built-in mail catcher received, newest first; a message rendered in a
 // sandboxed iframe (no scripts, no same-origin access, so a message cannot reach the dashboard).
 import { useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
+import { TabStrip } from '../components/tab-strip.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ActionButton, ErrorBox, fmtDate, Loading, PageHeader } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
@@ -24,23 +28,27 @@ interface CaughtDetail extends Caught {
   attachments: Array<{ filename: string | null; mime_type: string; size: number }>;
 }
 
+const VIEWS = [
+  { key: 'html', label: 'html' },
+  { key: 'text', label: 'text' },
+  { key: 'headers', label: 'headers' },
+] as const;
+
 export function OutboxPage({ id }: { id: number | null }) {
-  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
-  const before = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const before = pages.cursor;
   const page = useApi(() => api.get<Page<Caught>>('/api/v1/outbox', { limit: 50, before }), [before], { refreshMs: 10_000 });
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const clear = async () => {
     if (!confirm('Delete every caught message of this account?')) return;
-    try {
+    await runAction('settings:write', async () => {
       await api.del('/api/v1/outbox');
       toast('The outbox is empty.');
-      setCursors([undefined]);
+      pages.reset();
       page.reload();
       navigate(href('outbox'));
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <>
@@ -70,14 +78,7 @@ export function OutboxPage({ id }: { id: number | null }) {
               ))}
             </ul>
           )}
-          <nav className="pager" aria-label="Outbox pages">
-            <button type="button" className="btn btn-secondary btn-small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              ← Newer
-            </button>
-            <button type="button" className="btn btn-secondary btn-small" disabled={!page.data?.next_before} onClick={() => setCursors((c) => [...c, page.data?.next_before ?? undefined])}>
-              Older →
-            </button>
-          </nav>
+          <Pager label="Outbox pages" pages={pages} next={page.data?.next_before} direction="before" compact />
         </div>
         <div className="split-detail">{id ? <CaughtMessage id={id} /> : <p className="muted">Choose a message.</p>}</div>
       </div>
@@ -87,7 +88,7 @@ export function OutboxPage({ id }: { id: number | null }) {
 
 function CaughtMessage({ id }: { id: number }) {
   const m = useApi(() => api.get<CaughtDetail>(`/api/v1/outbox/${id}`), [id]);
-  const [view, setView] = useState<'html' | 'text' | 'headers'>('html');
+  const [view, setView] = useState<(typeof VIEWS)[number]['key']>('html');
   const [images, setImages] = useState(false);
   if (m.error) return <ErrorBox error={m.error} />;
   if (!m.data) return <Loading />;
@@ -106,13 +107,7 @@ function CaughtMessage({ id }: { id: number }) {
         <dt>Received</dt>
         <dd>{fmtDate(d.received_at)}</dd>
       </dl>
-      <div className="tabs" role="tablist" aria-label="Message view">
-        {(['html', 'text', 'headers'] as const).map((v) => (
-          <button key={v} type="button" role="tab" aria-selected={view === v} onClick={() => setView(v)}>
-            {v}
-          </button>
-        ))}
-      </div>
+      <TabStrip label="Message view" tabs={VIEWS} selected={view} onSelect={setView} />
       {view === 'html' && d.html && (
         <label className="check small">
           <input type="checkbox" checked={images} onChange={(e) => setImages(e.target.checked)} /> Load remote images (this fetches the open pixel too: it counts as

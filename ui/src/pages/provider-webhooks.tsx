@@ -2,9 +2,11 @@
 // to, and how Herald verifies those requests (SendGrid's public key, Postmark's basic auth,
 // Mailgun's signing key; SES is verified with the operator's SNS certificates).
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, fieldError, fmtDate, formError, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { ActionButton, ErrorBox, fieldError, FormError, fmtDate, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 
 interface ProviderWebhook {
@@ -30,14 +32,7 @@ const PROVIDERS = [
 ] as const;
 
 export function ProviderWebhooks() {
-  const list = useApi(async () => {
-    try {
-      return (await api.get<{ items: ProviderWebhook[] }>('/api/v1/provider-webhooks')).items;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const list = useApi(async () => (await api.getOrNull<{ items: ProviderWebhook[] }>('/api/v1/provider-webhooks'))?.items ?? null, []);
   if (list.data === null) return null;
   return (
     <section className="card" aria-labelledby="provider-hooks-title">
@@ -54,20 +49,17 @@ export function ProviderWebhooks() {
 }
 
 function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVIDERS)[number]; hook: ProviderWebhook | null; onChanged: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const put = async (body: Record<string, unknown>, done: string) => {
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.put(`/api/v1/provider-webhooks/${p.key}`, body);
       toast(done);
       setValues({});
       onChanged();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -76,14 +68,11 @@ function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVI
   };
   const remove = async () => {
     if (!confirm(`Remove the ${p.label} webhook? Its URL stops working at once.`)) return;
-    try {
+    await runAction('settings:write', async () => {
       await api.del(`/api/v1/provider-webhooks/${p.key}`);
       toast(`${p.label} webhook removed.`);
       onChanged();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const names = p.fields.map((f) => f.name as string);
   return (
@@ -107,11 +96,7 @@ function ProviderRow({ provider: p, hook, onChanged }: { provider: (typeof PROVI
       ) : (
         <p className="small muted">Not set up.</p>
       )}
-      {formError(error, names) && (
-        <p className="field-error" role="alert">
-          {formError(error, names)}
-        </p>
-      )}
+      <FormError error={error} fields={names} place="subform" />
       {p.fields.length > 0 && (
         <div className="grid-2">
           {p.fields.map((f) => (

@@ -5,7 +5,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { NamedOptions } from '../components/named-options.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtNum, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
@@ -167,11 +168,7 @@ export function SegmentEditorPage({ id }: { id: number | null }) {
         </span>
       </PageHeader>
       <form className="card form" onSubmit={save} noValidate>
-        {formError(error, ['name', 'description', 'rules']) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, ['name', 'description', 'rules'])}
-          </div>
-        )}
+        <FormError error={error} fields={['name', 'description', 'rules']} />
         <div className="grid-2">
           <TextField label="Segment name" value={name} onChange={setName} error={fieldError(error, 'name')} />
           <TextField label="Description" value={description} onChange={setDescription} error={fieldError(error, 'description')} />
@@ -220,12 +217,7 @@ export function SegmentEditorPage({ id }: { id: number | null }) {
                 {c.kind === 'in_list' && (
                   <>
                     <select aria-label="List" value={c.key} onChange={(e) => set(i, { key: e.target.value })}>
-                      <option value="">— choose —</option>
-                      {lists.data?.items.map((l) => (
-                        <option key={l.id} value={l.id}>
-                          {l.name}
-                        </option>
-                      ))}
+                      <NamedOptions none="— choose —" items={lists.data?.items} />
                     </select>
                     <select aria-label="Subscription status" value={c.status} onChange={(e) => set(i, { status: e.target.value })}>
                       <option value="">not unsubscribed</option>

@@ -3,7 +3,10 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, formError, StatusBadge, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { NamedOptions } from '../components/named-options.tsx';
+import { TableHead } from '../components/table-head.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, StatusBadge, TextField } from '../components/ui.tsx';
 import { useSession } from '../session.tsx';
 import type { Named, Page } from '../types.ts';
 
@@ -27,17 +30,14 @@ const SETTLED = new Set(['sent', 'failed', 'skipped', 'cancelled', 'uncertain'])
 const FIELDS = ['template_id', 'content', 'from_email', 'from_name', 'transactional', 'contact'];
 
 export function SendMessage({ contactId, onClose, onSent }: { contactId: number; onClose: () => void; onSent: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const templates = useApi(() => api.get<Page<Named>>('/api/v1/templates', { limit: 1000 }), []);
   const [source, setSource] = useState<'template' | 'write'>('template');
   const [f, setF] = useState({ template_id: '', subject: '', body: '', format: 'text' as 'text' | 'html', from_email: '', transactional: true });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, tryWrite } = useFormSubmit();
   const send = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
+    await tryWrite('messages:send', async () => {
       const m = await api.post<Message>('/api/v1/messages', {
         contact: { id: contactId },
         ...(source === 'template' ? { template_id: Number(f.template_id) || undefined } : { content: { subject: f.subject, [f.format]: f.body } }),
@@ -46,22 +46,12 @@ export function SendMessage({ contactId, onClose, onSent }: { contactId: number;
       });
       toast(`Message #${m.id} queued.`);
       onSent();
-    } catch (err) {
-      noteForbidden('messages:send', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const top = formError(error, FIELDS);
   return (
     <form className="card form" onSubmit={send} noValidate aria-labelledby="send-message-title">
       <h2 id="send-message-title">Send a message</h2>
-      {top && (
-        <div className="panel panel-red" role="alert">
-          {top}
-        </div>
-      )}
+      <FormError error={error} fields={FIELDS} />
       <div className="radio-row" role="radiogroup" aria-label="Content">
         <label className="check">
           <input type="radio" name="message-source" checked={source === 'template'} onChange={() => setSource('template')} /> From a template
@@ -74,12 +64,7 @@ export function SendMessage({ contactId, onClose, onSent }: { contactId: number;
         <Field label="Message template" error={fieldError(error, 'template_id')}>
           {(id, d) => (
             <select id={id} aria-describedby={d} value={f.template_id} onChange={(e) => setF({ ...f, template_id: e.target.value })}>
-              <option value="">— choose a template —</option>
-              {templates.data?.items.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+              <NamedOptions none="— choose a template —" items={templates.data?.items} />
             </select>
           )}
         </Field>
@@ -127,14 +112,7 @@ export function ContactMessages({ contactId, version }: { contactId: number; ver
     <section className="card" aria-labelledby="one-off-title">
       <h2 id="one-off-title">One-off messages</h2>
       <table className="table table-compact" data-testid="contact-messages">
-        <thead>
-          <tr>
-            <th scope="col">Sent</th>
-            <th scope="col">Message</th>
-            <th scope="col">Fate</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Sent', 'Message', 'Fate', 'Why']} />
         <tbody>
           {list.data.items.map((m) => (
             <tr key={m.id}>

@@ -2,9 +2,15 @@
 // suppressions, the approval rule, users and roles, API keys, webhooks (outgoing, and the
 // providers' bounce and complaint webhooks). Each tab reads and writes its own API.
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
+import { useCursorPages } from '../components/cursor-pages.ts';
+import { Pager } from '../components/pager.tsx';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
+import { ToolbarSearch } from '../components/toolbar-search.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 import { ProviderWebhooks } from './provider-webhooks.tsx';
@@ -54,20 +60,17 @@ interface Profile {
 }
 
 function ProfileTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(() => api.get<Profile>('/api/v1/account/profile'), []);
   const [f, setF] = useState({ company_name: '', phone: '', postal_address: '', default_from_email: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, tryWrite } = useFormSubmit();
   useEffect(() => {
     const p = loaded.data?.profile;
     if (p) setF({ company_name: p.company_name ?? '', phone: p.phone ?? '', postal_address: p.postal_address ?? '', default_from_email: p.default_from_email ?? '' });
   }, [loaded.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       const nul = (s: string) => (s.trim() === '' ? null : s.trim());
       await api.put('/api/v1/account/profile', {
         company_name: nul(f.company_name),
@@ -77,12 +80,7 @@ function ProfileTab() {
       });
       toast('Company profile saved.');
       loaded.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (!loaded.data) return <Loading />;
@@ -91,11 +89,7 @@ function ProfileTab() {
     <form className="card form" onSubmit={save} noValidate aria-labelledby="profile-title" data-testid="profile-form">
       <h2 id="profile-title">Company profile</h2>
       <p className="muted">Marketing mail must name its sender with a postal address: these fill the legal footer, and launching needs them.</p>
-      {formError(error, fields) && (
-        <div className="panel panel-red" role="alert">
-          {formError(error, fields)}
-        </div>
-      )}
+      <FormError error={error} fields={fields} />
       <TextField label="Company name" name="company_name" value={f.company_name} onChange={(v) => setF({ ...f, company_name: v })} error={fieldError(error, 'company_name')} />
       <TextField label="Phone" name="phone" type="tel" value={f.phone} onChange={(v) => setF({ ...f, phone: v })} error={fieldError(error, 'phone')} placeholder="+49 30 1234567" />
       <TextField
@@ -135,7 +129,8 @@ interface SenderDomain {
 }
 
 function SendersTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: SenderDomain[] }>('/api/v1/sender-domains'), []);
   const [domain, setDomain] = useState('');
   const domainAction = async (d: SenderDomain, action: 'dkim' | 'delete') => {
@@ -144,29 +139,22 @@ function SendersTab() {
         ? `Delete ${d.domain} and its DKIM key? Mail from it goes out unsigned afterwards.`
         : `Make a new DKIM key for ${d.domain}? Publish the new DNS record before sending again.`;
     if (!confirm(question)) return;
-    try {
+    await runAction('settings:write', async () => {
       if (action === 'delete') await api.del(`/api/v1/sender-domains/${d.id}`);
       else await api.post(`/api/v1/sender-domains/${d.id}/dkim`, {});
       toast(action === 'delete' ? `${d.domain} deleted.` : `New DKIM key for ${d.domain}: publish the record shown.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.post('/api/v1/sender-domains', { domain: domain.trim(), generate_dkim: true });
       toast(`Sender domain ${domain} added with a DKIM key: publish the DNS record shown.`);
       setDomain('');
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="senders-title">
@@ -221,7 +209,7 @@ interface Policy {
 }
 
 function LimitsTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const limits = useApi(() => api.get<Limits>('/api/v1/account/limits'), []);
   const policy = useApi(() => api.get<Policy>('/api/v1/account/policy'), []);
   const [q, setQ] = useState({ enabled: true, start: '21:00', end: '09:00', apply_to_one_off: false });
@@ -229,7 +217,7 @@ function LimitsTab() {
   const [daily, setDaily] = useState('');
   const [cap, setCap] = useState({ max: '', days: '7' });
   const [warm, setWarm] = useState({ enabled: false, start: '50', growth: '1.5' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   useEffect(() => {
     const p = policy.data?.pacing;
     if (!p) return;
@@ -241,8 +229,7 @@ function LimitsTab() {
   }, [policy.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.put('/api/v1/account/policy', {
         pacing: {
           quiet_hours: q,
@@ -255,10 +242,7 @@ function LimitsTab() {
       toast('Limits and quiet hours saved.');
       policy.reload();
       limits.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <>
@@ -282,11 +266,7 @@ function LimitsTab() {
       </section>
       <form className="card form" onSubmit={save} noValidate aria-labelledby="quiet-title">
         <h2 id="quiet-title">Quiet hours and daily limit</h2>
-        {formError(error, ['pacing']) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, ['pacing'])}
-          </div>
-        )}
+        <FormError error={error} fields={['pacing']} />
         {fieldError(error, 'pacing') && (
           <div className="field-error" role="alert">
             {fieldError(error, 'pacing')}
@@ -367,73 +347,50 @@ const SUPPRESSION_REASONS: Record<string, string> = {
 
 /** Addresses Herald will not send to, per channel, with the reason; add to the blocklist, remove. */
 function SuppressionsTab() {
-  const { toast, noteForbidden } = useSession();
-  const [q, setQ] = useState('');
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const [search, setSearch] = useState('');
-  const [after, setAfter] = useState<number[]>([]);
-  const cursor = after[after.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const list = useApi(() => api.get<{ items: Suppression[]; next_after: number | null }>('/api/v1/suppressions', { q: search || undefined, after: cursor, limit: 50 }), [search, cursor]);
   const [f, setF] = useState({ channel: 'email', address: '', reason: 'blocklist', note: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('contacts:write', async () => {
       const r = await api.post<Suppression>('/api/v1/suppressions', { channel: f.channel, address: f.address.trim(), reason: f.reason, note: f.note.trim() || null });
       toast(`${r.address} is suppressed (${r.reason}).`);
       setF({ ...f, address: '', note: '' });
       list.reload();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async (s: Suppression) => {
     if (!confirm(`Remove the ${s.reason} suppression of ${s.address}? Herald may send to it again.`)) return;
-    try {
+    await runAction('contacts:write', async () => {
       await api.del(`/api/v1/suppressions/${s.id}`);
       toast(`${s.address} is no longer suppressed.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('contacts:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="suppressions-title">
       <h2 id="suppressions-title">Suppressions</h2>
       <p className="muted">Addresses Herald never sends to on a channel. Bounces, complaints and unsubscribes arrive here by themselves; the blocklist is yours.</p>
-      <form
-        className="toolbar"
-        aria-label="Search suppressions"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setAfter([]);
-          setSearch(q.trim());
+      <ToolbarSearch
+        formLabel="Search suppressions"
+        inputLabel="Search suppressed addresses"
+        placeholder="part of an address"
+        button="Search"
+        onSearch={(text) => {
+          pages.reset();
+          setSearch(text);
         }}
-      >
-        <input aria-label="Search suppressed addresses" placeholder="part of an address" value={q} onChange={(e) => setQ(e.target.value)} />
-        <button type="submit" className="btn btn-secondary">
-          Search
-        </button>
-      </form>
+      />
       <ErrorBox error={list.error} />
       {list.data && list.data.items.length === 0 && <p className="muted">No suppressions{search ? ` matching "${search}"` : ''}.</p>}
       {list.data && list.data.items.length > 0 && (
         <table className="table table-compact" data-testid="suppressions-table">
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Source</th>
-              <th scope="col">Note</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span className="sr-only">Remove</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Address', 'Channel', 'Reason', 'Source', 'Note', 'Since', { label: 'Remove', kind: 'sr-only' }]} />
           <tbody>
             {list.data.items.map((s) => (
               <tr key={s.id}>
@@ -456,14 +413,7 @@ function SuppressionsTab() {
           </tbody>
         </table>
       )}
-      <nav className="pager" aria-label="Suppression pages">
-        <button type="button" className="btn btn-secondary" disabled={after.length === 0} onClick={() => setAfter(after.slice(0, -1))}>
-          ← Previous
-        </button>
-        <button type="button" className="btn btn-secondary" disabled={!list.data?.next_after} onClick={() => list.data?.next_after && setAfter([...after, list.data.next_after])}>
-          Next →
-        </button>
-      </nav>
+      <Pager label="Suppression pages" pages={pages} next={list.data?.next_after} direction="after" />
       <form className="form" onSubmit={add} noValidate aria-labelledby="add-suppression-title">
         <h3 id="add-suppression-title">Suppress an address</h3>
         <div className="grid-2">
@@ -488,7 +438,7 @@ function SuppressionsTab() {
           </Field>
           <TextField label="Note" value={f.note} onChange={(v) => setF({ ...f, note: v })} error={fieldError(error, 'note')} placeholder="asked by phone, ticket 4711" />
         </div>
-        {formError(error, ['address', 'channel', 'reason', 'note']) && <p className="field-error">{formError(error, ['address', 'channel', 'reason', 'note'])}</p>}
+        <FormError error={error} fields={['address', 'channel', 'reason', 'note']} place="inline" />
         <ActionButton permission="contacts:write" type="submit" kind="primary" onClick={() => undefined}>
           Suppress
         </ActionButton>
@@ -504,30 +454,19 @@ interface ApprovalRule {
 
 /** The approval rule (F4.2): whether a launch becomes a request, and whether its author may approve it. */
 function ApprovalTab() {
-  const { toast, noteForbidden } = useSession();
-  const loaded = useApi(async () => {
-    try {
-      return await api.get<ApprovalRule>('/api/v1/account/approval');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const { toast } = useSession();
+  const loaded = useApi(() => api.getOrNull<ApprovalRule>('/api/v1/account/approval'), []);
   const [rule, setRule] = useState<ApprovalRule>({ required: false, four_eyes: false });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   useEffect(() => {
     if (loaded.data) setRule(loaded.data);
   }, [loaded.data]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       setRule(await api.put<ApprovalRule>('/api/v1/account/approval', rule));
       toast('Approval rule saved.');
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   if (loaded.error) return <ErrorBox error={loaded.error} />;
   if (loaded.data === null) return <p className="muted">This Herald has no approvals: every launch starts at once.</p>;
@@ -561,42 +500,29 @@ interface UserRow {
 }
 
 function UsersTab() {
-  const { me, toast, noteForbidden, can } = useSession();
+  const { me, toast, can } = useSession();
+  const runAction = useServerAction();
   const change = async (u: UserRow, patch: { role?: string; disabled?: boolean }) => {
-    try {
+    await runAction('users:manage', async () => {
       await api.patch(`/api/v1/users/${u.id}`, patch);
       toast(patch.role ? `${u.email} is now ${patch.role}.` : `${u.email} ${patch.disabled ? 'can no longer sign in' : 'can sign in again'}.`);
       users.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [nu, setNu] = useState({ email: '', name: '', role: 'editor' });
   const [created, setCreated] = useState<{ email: string; password?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('users:manage', async () => {
       const r = await api.post<{ user?: UserRow; email?: string; password?: string }>('/api/v1/users', { email: nu.email.trim(), name: nu.name.trim() || null, role: nu.role });
       setCreated({ email: r.user?.email ?? r.email ?? nu.email, password: r.password });
       toast(`User ${nu.email} added.`);
       setNu({ email: '', name: '', role: 'editor' });
       users.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      setError(err);
-    }
+    });
   };
-  const users = useApi(async () => {
-    try {
-      return await api.get<{ items: UserRow[] }>('/api/v1/users');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const users = useApi(() => api.getOrNull<{ items: UserRow[] }>('/api/v1/users'), []);
   return (
     <section className="card" aria-labelledby="users-title">
       <h2 id="users-title">Users & roles</h2>
@@ -605,17 +531,7 @@ function UsersTab() {
       {users.data === null && <p>This Herald has no user accounts API yet: manage access with API keys.</p>}
       {users.data && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">
-                <span className="sr-only">Access</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Email', 'Name', 'Role', 'Last sign-in', { label: 'Access', kind: 'sr-only' }]} />
           <tbody>
             {users.data.items.map((u) => (
               <tr key={u.id} className={u.disabled_at ? 'muted' : undefined}>
@@ -658,7 +574,7 @@ function UsersTab() {
               )}
             </Field>
           </div>
-          {formError(error, ['email', 'name', 'role']) && <p className="field-error">{formError(error, ['email', 'name', 'role'])}</p>}
+          <FormError error={error} fields={['email', 'name', 'role']} place="inline" />
           <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
             Add user
           </ActionButton>
@@ -698,42 +614,29 @@ interface ApiKeyRow {
 }
 
 function KeysTab() {
-  const { noteForbidden, toast } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   // The list arrives with user management; a Herald without it (404) can only create keys.
-  const keys = useApi(async () => {
-    try {
-      return await api.get<{ items: ApiKeyRow[] }>('/api/v1/api-keys');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const keys = useApi(() => api.getOrNull<{ items: ApiKeyRow[] }>('/api/v1/api-keys'), []);
   const revoke = async (k: ApiKeyRow) => {
     if (!confirm(`Revoke the key "${k.name}" (${k.prefix}…)? Whatever uses it stops working at once.`)) return;
-    try {
+    await runAction('users:manage', async () => {
       await api.del(`/api/v1/api-keys/${k.id}`);
       toast(`Key "${k.name}" revoked.`);
       keys.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [name, setName] = useState('');
   const [role, setRole] = useState('editor');
   const [created, setCreated] = useState<{ key: string; name?: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('users:manage', async () => {
       setCreated(await api.post<{ key: string }>('/api/v1/api-keys', { name: name.trim(), role }));
       setName('');
       keys.reload();
-    } catch (err) {
-      noteForbidden('users:manage', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="keys-title">
@@ -742,17 +645,7 @@ function KeysTab() {
       <ErrorBox error={keys.error} />
       {keys.data && keys.data.items.length > 0 && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="sr-only">Revoke</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Key', 'Role', 'Last used', { label: 'Revoke', kind: 'sr-only' }]} />
           <tbody>
             {keys.data.items.map((k) => (
               <tr key={k.id} className={k.revoked_at ? 'muted' : undefined}>
@@ -789,7 +682,7 @@ function KeysTab() {
             )}
           </Field>
         </div>
-        {formError(error, ['name', 'role']) && <p className="field-error">{formError(error, ['name', 'role'])}</p>}
+        <FormError error={error} fields={['name', 'role']} place="inline" />
         <ActionButton permission="users:manage" type="submit" onClick={() => undefined}>
           Create key
         </ActionButton>
@@ -816,11 +709,12 @@ interface Endpoint {
 }
 
 function WebhooksTab() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<{ items: Endpoint[] }>('/api/v1/webhooks'), []);
   const act = async (w: Endpoint, action: 'test' | 'delete') => {
     if (action === 'delete' && !confirm(`Delete the webhook to ${w.url}?`)) return;
-    try {
+    await runAction('settings:write', async () => {
       if (action === 'test') {
         const r = await api.post<{ ok: boolean; status_code: number | null; error: string | null; duration_ms: number }>(`/api/v1/webhooks/${w.id}/test`);
         toast(
@@ -832,20 +726,16 @@ function WebhooksTab() {
         toast('Webhook deleted.');
       }
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState('sent,bounced,complained,unsubscribed');
   // Shown until the page is left, not in a toast that fades: it is shown only once.
   const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       const r = await api.post<{ secret?: string }>('/api/v1/webhooks', {
         url: url.trim(),
         events: events
@@ -857,10 +747,7 @@ function WebhooksTab() {
       setSecret(r.secret ?? null);
       setUrl('');
       list.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="webhooks-title">
@@ -869,17 +756,7 @@ function WebhooksTab() {
       {list.data && list.data.items.length === 0 && <p className="muted">No webhook endpoints.</p>}
       {list.data && list.data.items.length > 0 && (
         <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last success</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['URL', 'Events', 'Status', 'Last success', { label: 'Actions', kind: 'sr-only' }]} />
           <tbody>
             {list.data.items.map((w) => (
               <tr key={w.id}>
@@ -909,7 +786,7 @@ function WebhooksTab() {
           <TextField label="Endpoint URL" type="url" value={url} onChange={setUrl} error={fieldError(error, 'url')} placeholder="https://crm.example.com/herald" />
           <TextField label="Events (comma-separated)" value={events} onChange={setEvents} error={fieldError(error, 'events')} />
         </div>
-        {formError(error, ['url', 'events']) && <p className="field-error">{formError(error, ['url', 'events'])}</p>}
+        <FormError error={error} fields={['url', 'events']} place="inline" />
         <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
           Add webhook
         </ActionButton>

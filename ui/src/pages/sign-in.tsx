@@ -2,12 +2,18 @@
 // Either way the token goes into sessionStorage and on every call as a Bearer header.
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, tokenStore } from '../api.ts';
-import { fieldError, formError, TextField } from '../components/ui.tsx';
+import { TabStrip } from '../components/tab-strip.tsx';
+import { fieldError, FormError, TextField } from '../components/ui.tsx';
 import { loadMe } from '../session.tsx';
 import type { Me } from '../types.ts';
 
+const MODES = [
+  { key: 'password', label: 'Email + password' },
+  { key: 'key', label: 'Use an API key' },
+] as const;
+
 export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
-  const [mode, setMode] = useState<'password' | 'key'>('password');
+  const [mode, setMode] = useState<(typeof MODES)[number]['key']>('password');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [key, setKey] = useState('');
@@ -46,19 +52,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title" noValidate>
         <div className="brand brand-large">Herald</div>
         <h1 id="signin-title">Sign in</h1>
-        <div className="tabs" role="tablist" aria-label="How to sign in">
-          <button type="button" role="tab" aria-selected={mode === 'password'} onClick={() => setMode('password')}>
-            Email + password
-          </button>
-          <button type="button" role="tab" aria-selected={mode === 'key'} onClick={() => setMode('key')}>
-            Use an API key
-          </button>
-        </div>
-        {formError(error, ['email', 'password', 'key']) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, ['email', 'password', 'key'])}
-          </div>
-        )}
+        <TabStrip label="How to sign in" tabs={MODES} selected={mode} onSelect={setMode} />
+        <FormError error={error} fields={['email', 'password', 'key']} />
         {mode === 'password' ? (
           <>
             <TextField label="Email" type="email" name="email" autoComplete="username" value={email} onChange={setEmail} error={fieldError(error, 'email')} required />

@@ -2,9 +2,10 @@
 // validator, and a preview rendered for a chosen contact (or a sample contact) in a sandboxed
 // iframe.
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.ts';
+import { api } from '../api.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, formError, Loading, PageHeader, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { ActionButton, ErrorBox, ErrorLine, Field, fieldError, FormError, fmtDate, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.tsx';
 import type { Page } from '../types.ts';
@@ -89,12 +90,11 @@ export function TemplatesPage({ id }: { id: number | null }) {
 }
 
 function TemplateEditor({ id, onSaved }: { id: number | null; onSaved: () => void }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
   const loaded = useApi(() => (id ? api.get<Template>(`/api/v1/templates/${id}`) : Promise.resolve(null)), [id]);
   const [f, setF] = useState({ name: '', format: 'mjml', subject: '', body: STARTER });
   const [warnings, setWarnings] = useState<Warning[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, tryWrite } = useFormSubmit();
   useEffect(() => {
     if (loaded.data) setF({ name: loaded.data.name, format: loaded.data.format, subject: loaded.data.subject, body: loaded.data.body });
   }, [loaded.data]);
@@ -109,20 +109,13 @@ function TemplateEditor({ id, onSaved }: { id: number | null; onSaved: () => voi
   };
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await tryWrite('templates:write', async () => {
       const saved = id ? await api.put<Template & { warnings: Warning[] }>(`/api/v1/templates/${id}`, f) : await api.post<Template & { warnings: Warning[] }>('/api/v1/templates', f);
       setWarnings(saved.warnings ?? []);
       toast(`Template saved (version ${saved.version}).`);
       onSaved();
       if (!id) navigate(href('templates', saved.id));
-    } catch (err) {
-      noteForbidden('templates:write', err);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (id && loaded.error) return <ErrorBox error={loaded.error} />;
   if (id && !loaded.data) return <Loading />;
@@ -130,11 +123,7 @@ function TemplateEditor({ id, onSaved }: { id: number | null; onSaved: () => voi
   return (
     <>
       <form className="card form" onSubmit={save} noValidate aria-label="Template editor">
-        {formError(error, fields) && (
-          <div className="panel panel-red" role="alert">
-            {formError(error, fields)}
-          </div>
-        )}
+        <FormError error={error} fields={fields} />
         <div className="grid-2">
           <TextField label="Name" value={f.name} onChange={(v) => setF({ ...f, name: v })} error={fieldError(error, 'name')} />
           <Field label="Format" error={fieldError(error, 'format')}>
@@ -207,11 +196,7 @@ function Preview({ id }: { id: number }) {
           Render
         </button>
       </form>
-      {error ? (
-        <p className="field-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {result && (
         <>
           <p>

@@ -3,9 +3,13 @@
 // server's errors on it, delay, catch-up mode) and the catch-up list on its detail page (entities
 // already in the trigger state, with a send button).
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, errorMessage } from '../api.ts';
+import { ApiError, api } from '../api.ts';
+import { useServerAction } from '../components/use-server-action.ts';
 import { useApi } from '../components/use-api.ts';
-import { ActionButton, ErrorBox, Field, fieldError, fmtDate, fmtNum, formError, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
+import { useFormSubmit } from '../components/use-form-submit.ts';
+import { TableHead } from '../components/table-head.tsx';
+import { ToolbarSearch } from '../components/toolbar-search.tsx';
+import { ActionButton, ErrorBox, Field, fieldError, FormError, fmtDate, fmtNum, Loading, PageHeader, StatusBadge, TextField } from '../components/ui.tsx';
 import { href } from '../router.ts';
 import { useSession } from '../session.tsx';
 
@@ -29,36 +33,29 @@ interface HeraldEvent {
 const loadEventTypes = async () => (await api.get<{ items: EventType[] }>('/api/v1/event-types')).items;
 
 export function TriggersPage() {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const types = useApi(loadEventTypes, []);
-  const [entity, setEntity] = useState('');
   const [filter, setFilter] = useState('');
   const events = useApi(() => api.get<{ items: HeraldEvent[] }>('/api/v1/events', { entity: filter || undefined, limit: 50 }), [filter], { refreshMs: 10_000 });
   const [explained, setExplained] = useState<string | null>(null);
   const [nt, setNt] = useState({ name: '', description: '' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, tryWrite } = useFormSubmit();
   const declare = async (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    await tryWrite('settings:write', async () => {
       await api.post('/api/v1/event-types', { name: nt.name.trim(), description: nt.description.trim() || null });
       toast(`Event type ${nt.name.trim()} declared.`);
       setNt({ name: '', description: '' });
       types.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      setError(err);
-    }
+    });
   };
   const remove = async (t: EventType) => {
-    try {
+    await runAction('settings:write', async () => {
       await api.del(`/api/v1/event-types/${t.id}`);
       toast(`Event type ${t.name} removed.`);
       types.reload();
-    } catch (err) {
-      noteForbidden('settings:write', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <>
@@ -72,16 +69,7 @@ export function TriggersPage() {
         {types.data && types.data.length === 0 && <p className="muted">No event types yet.</p>}
         {types.data && types.data.length > 0 && (
           <table className="table table-compact" data-testid="event-types-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Campaigns</th>
-                <th scope="col">
-                  <span className="sr-only">Remove</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Description', 'Campaigns', { label: 'Remove', kind: 'sr-only' }]} />
             <tbody>
               {types.data.map((t) => (
                 <tr key={t.id}>
@@ -121,7 +109,7 @@ export function TriggersPage() {
             <TextField label="Event type name" value={nt.name} onChange={(v) => setNt({ ...nt, name: v })} error={fieldError(error, 'name')} placeholder="job.status_changed" />
             <TextField label="Description" value={nt.description} onChange={(v) => setNt({ ...nt, description: v })} error={fieldError(error, 'description')} />
           </div>
-          {formError(error, ['name', 'description']) && <p className="field-error">{formError(error, ['name', 'description'])}</p>}
+          <FormError error={error} fields={['name', 'description']} place="inline" />
           <ActionButton permission="settings:write" type="submit" onClick={() => undefined}>
             Declare
           </ActionButton>
@@ -129,32 +117,12 @@ export function TriggersPage() {
       </section>
       <section className="card" aria-labelledby="events-title">
         <h2 id="events-title">Recent events</h2>
-        <form
-          className="toolbar"
-          aria-label="Filter events"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter(entity.trim());
-          }}
-        >
-          <input aria-label="Entity" placeholder="entity, e.g. job-42" value={entity} onChange={(e) => setEntity(e.target.value)} />
-          <button type="submit" className="btn btn-secondary">
-            Filter
-          </button>
-        </form>
+        <ToolbarSearch formLabel="Filter events" inputLabel="Entity" placeholder="entity, e.g. job-42" button="Filter" onSearch={setFilter} />
         <ErrorBox error={events.error} />
         {events.data && events.data.items.length === 0 && <p className="muted">No events{filter ? ` for ${filter}` : ''}.</p>}
         {events.data && events.data.items.length > 0 && (
           <table className="table table-compact" data-testid="events-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Type</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Data</th>
-                <th scope="col">Contacts</th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Type', 'Entity', 'Data', 'Contacts']} />
             <tbody>
               {events.data.items.map((ev) => (
                 <tr key={ev.id}>
@@ -225,15 +193,7 @@ function EntityExplanation({ entity }: { entity: string }) {
             <p className="muted">No campaign fired for it (no triggered campaign's condition matched while it was active).</p>
           ) : (
             <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Contact</th>
-                  <th scope="col">How</th>
-                  <th scope="col">Firing</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Campaign', 'Contact', 'How', 'Firing', 'Message']} />
               <tbody>
                 {view.data.firings.map((f) => (
                   <tr key={f.id}>
@@ -277,15 +237,10 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
   const types = useApi(loadEventTypes, []);
   const loaded = useApi(async () => {
     if (!triggered) return null;
-    try {
-      return await api.get<Trigger>(`/api/v1/campaigns/${campaignId}/trigger`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
+    return await api.getOrNull<Trigger>(`/api/v1/campaigns/${campaignId}/trigger`);
   }, [campaignId, triggered]);
   const [f, setF] = useState({ event_type: '', condition: '', delay: '0', catch_up: 'list' });
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, tryWrite } = useFormSubmit();
   useEffect(() => {
     const t = loaded.data;
     if (t) setF({ event_type: t.event_type, condition: t.condition ? JSON.stringify(t.condition, null, 2) : '', delay: String(t.delay_minutes), catch_up: t.catch_up });
@@ -314,19 +269,14 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
     }
   };
   const remove = async () => {
-    setError(null);
-    try {
+    await tryWrite('campaigns:write', async () => {
       await api.del(`/api/v1/campaigns/${campaignId}/trigger`);
       toast('Trigger removed: the campaign is a one-off draft again.');
       onChanged();
-    } catch (err) {
-      noteForbidden('campaigns:write', err);
-      setError(err);
-    }
+    });
   };
   if (types.error) return <ErrorBox error={types.error} />;
   if (!types.data) return <Loading />;
-  const top = formError(error, ['event_type', 'condition', 'delay_minutes', 'catch_up']);
   return (
     <fieldset className="subform">
       <legend>Send when an event arrives</legend>
@@ -336,11 +286,7 @@ export function TriggerEditor({ campaignId, triggered, onChanged }: { campaignId
         </p>
       ) : (
         <>
-          {top && (
-            <p className="field-error" role="alert">
-              {top}
-            </p>
-          )}
+          <FormError error={error} fields={['event_type', 'condition', 'delay_minutes', 'catch_up']} place="subform" />
           <div className="grid-2">
             <Field label="Event type" error={fieldError(error, 'event_type')}>
               {(id, d) => (
@@ -396,17 +342,15 @@ interface CatchUpListing {
 
 /** Entities already in the trigger state (at launch, or since): who a catch-up send would reach. */
 export function CatchUp({ campaignId }: { campaignId: number }) {
-  const { toast, noteForbidden } = useSession();
+  const { toast } = useSession();
+  const runAction = useServerAction();
   const list = useApi(() => api.get<CatchUpListing>(`/api/v1/campaigns/${campaignId}/catch-up`), [campaignId]);
   const send = async () => {
-    try {
+    await runAction('deliveries:start', async () => {
       const r = await api.post<{ entities: number; firings_created: number }>(`/api/v1/campaigns/${campaignId}/catch-up`);
       toast(`Catch-up: ${fmtNum(r.firings_created)} messages queued for ${fmtNum(r.entities)} entities.`);
       list.reload();
-    } catch (err) {
-      noteForbidden('deliveries:start', err);
-      toast(errorMessage(err), 'error');
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="catch-up-title">
@@ -420,15 +364,7 @@ export function CatchUp({ campaignId }: { campaignId: number }) {
           </p>
           {list.data.entities.length > 0 && (
             <table className="table table-compact" data-testid="catch-up-table">
-              <thead>
-                <tr>
-                  <th scope="col">Entity</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Data</th>
-                  <th scope="col">Contacts</th>
-                  <th scope="col">Sent</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Entity', 'Since', 'Data', 'Contacts', 'Sent']} />
               <tbody>
                 {list.data.entities.slice(0, 200).map((e) => (
                   <tr key={e.entity}>
