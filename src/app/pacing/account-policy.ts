@@ -3,24 +3,14 @@
 // left as they are.
 import { DEFAULT_PACING_POLICY, mergePacingPolicy, type PacingPolicy, resolvePacingPolicy, validatePacingPolicy } from '../../core/pacing/pacing-policy.ts';
 import type { Actor, AppDeps } from '../deps.ts';
-import { AppError, invalid, notFound } from '../errors.ts';
+import { AppError, invalid } from '../errors.ts';
+import { changeAccountSettings, readAccountSettings } from '../accounts/account-settings.ts';
 
 type Json = Record<string, unknown>;
 
-function parseSettings(json: string): Json {
-  const parsed = JSON.parse(json || '{}') as unknown;
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Json) : {};
-}
-
-async function readSettings(deps: AppDeps, accountId: number, db = deps.store.db): Promise<Json> {
-  const row = await db.selectFrom('accounts').select('settings').where('id', '=', accountId).executeTakeFirst();
-  if (!row) throw notFound('account', accountId);
-  return parseSettings(row.settings);
-}
-
 /** The account's full pacing policy. A stored policy that no longer validates stops with its field. */
 export async function loadPacingPolicy(deps: AppDeps, accountId: number): Promise<PacingPolicy> {
-  const settings = await readSettings(deps, accountId);
+  const settings = await readAccountSettings(deps, accountId);
   const { policy, problems } = resolvePacingPolicy(settings.pacing ?? {});
   if (problems.length) {
     const p = problems[0];
@@ -36,8 +26,7 @@ export async function loadPacingPolicy(deps: AppDeps, accountId: number): Promis
  */
 export async function updatePacingPolicy(deps: AppDeps, actor: Actor, patch: Json): Promise<PacingPolicy> {
   const now = deps.clock.now().toISOString();
-  return deps.store.db.transaction().execute(async (trx) => {
-    const settings = await readSettings(deps, actor.accountId, trx);
+  return changeAccountSettings(deps, actor.accountId, async (settings) => {
     const stored = (settings.pacing ?? {}) as Json;
     const before = mergePacingPolicy(DEFAULT_PACING_POLICY, stored) as unknown as PacingPolicy;
 
@@ -55,11 +44,6 @@ export async function updatePacingPolicy(deps: AppDeps, actor: Actor, patch: Jso
     const problems = validatePacingPolicy(full);
     if (problems.length) throw invalid(problems[0].field, `${problems[0].field}: ${problems[0].message}`, { problems });
 
-    await trx
-      .updateTable('accounts')
-      .set({ settings: JSON.stringify({ ...settings, pacing: next }) })
-      .where('id', '=', actor.accountId)
-      .execute();
-    return full as unknown as PacingPolicy;
+    return { patch: { pacing: next }, result: full as unknown as PacingPolicy };
   });
 }
