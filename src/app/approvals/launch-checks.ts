@@ -17,6 +17,4 @@ export async function assertPreflightReady(deps: AppDeps, actor: Actor, campaign
   );
 }
 
-export function raced(campaignId: number, doing: string): AppError {
-  return new AppError('invalid_state', `campaign ${campaignId} changed state while it was being ${doing}; look again`, 'status');
-}
+export { raced } from '../campaigns/move-campaign.ts';

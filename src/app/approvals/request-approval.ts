@@ -11,6 +11,7 @@ import { rolesWith } from '../permissions.ts';
 import { loadApprovalSettings } from './approval-settings.ts';
 import { assertPreflightReady, raced } from './launch-checks.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
+import { moveCampaign } from '../campaigns/move-campaign.ts';
 
 export interface LaunchOutcome extends CampaignView {
   /** Set when the launch became a request: what happens next, in one sentence. */
@@ -46,14 +47,7 @@ export async function requestApproval(
   let approvalId = 0;
   try {
     await deps.store.db.transaction().execute(async (trx) => {
-      const moved = await trx
-        .updateTable('campaigns')
-        .set({ status: 'awaiting_approval', updated_at: nowIso })
-        .where('id', '=', campaignId)
-        .where('account_id', '=', actor.accountId)
-        .where('status', '=', 'draft')
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) === 0) throw raced(campaignId, 'launched');
+      await moveCampaign(trx, { campaignId, accountId: actor.accountId, from: ['draft'], set: { status: 'awaiting_approval', updated_at: nowIso }, doing: 'launched' });
       const row = await trx
         .insertInto('campaign_approvals')
         .values({

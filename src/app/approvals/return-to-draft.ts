@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Actor } from '../deps.ts';
-import { raced } from './launch-checks.ts';
+import { moveCampaign, raced } from '../campaigns/move-campaign.ts';
 
 export async function returnRequestToDraft(
   trx: Kysely<Database>,
@@ -28,13 +28,6 @@ export async function returnRequestToDraft(
     .where('status', '=', 'pending')
     .executeTakeFirst();
   if (Number(closed.numUpdatedRows) === 0) throw raced(campaignId, outcome);
-  const back = await trx
-    .updateTable('campaigns')
-    .set({ status: 'draft', updated_at: now })
-    .where('id', '=', campaignId)
-    .where('account_id', '=', actor.accountId)
-    .where('status', '=', 'awaiting_approval')
-    .executeTakeFirst();
-  if (Number(back.numUpdatedRows) === 0) throw raced(campaignId, outcome);
+  await moveCampaign(trx, { campaignId, accountId: actor.accountId, from: ['awaiting_approval'], set: { status: 'draft', updated_at: now }, doing: outcome });
   await recordAudit({ trx, now }, actor, `campaign.${outcome}`, `campaign:${campaignId}`, { approval_id: args.approvalId, ...args.audit });
 }

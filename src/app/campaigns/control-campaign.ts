@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import { moveDelivery } from '../deliveries/delivery-status.ts';
 import { rescheduleAfterPause } from '../schedules/resume-schedule.ts';
 import { type CampaignView, currentDeliveryId, getCampaign, loadCampaignRow } from './read-campaigns.ts';
+import { moveCampaign, raced } from './move-campaign.ts';
 
 async function currentDelivery(deps: AppDeps, actor: Actor, id: number, action: CampaignAction) {
   const campaign = await loadCampaignRow(deps, actor, id);
@@ -23,9 +24,8 @@ async function currentDelivery(deps: AppDeps, actor: Actor, id: number, action: 
   return deps.store.db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirstOrThrow();
 }
 
-function raced(id: number, action: string): AppError {
-  return new AppError('invalid_state', `campaign ${id} changed state while it was being ${action}; look again`, 'status');
-}
+
+const DONE = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' } as const;
 
 /** The audit line of a pause, resume or cancel, written in the transaction of the move. */
 function audited(actor: Actor, action: 'pause' | 'resume' | 'cancel', campaignId: number, data: Record<string, unknown>) {
@@ -39,13 +39,7 @@ async function moveStandingCampaign(deps: AppDeps, actor: Actor, campaign: Campa
   }
   const now = deps.clock.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('campaigns')
-      .set({ status: to, updated_at: now })
-      .where('id', '=', campaign.id)
-      .where('status', 'in', from)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) throw raced(campaign.id, action);
+    await moveCampaign(trx, { campaignId: campaign.id, accountId: campaign.account_id, from, set: { status: to, updated_at: now }, doing: DONE[action] });
     // A campaign cancelled while it awaited approval leaves no open request behind in the queue.
     await trx
       .updateTable('campaign_approvals')

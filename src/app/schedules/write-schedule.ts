@@ -11,6 +11,7 @@ import type { Actor, AppDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { accountTimeZone, parseTimeInZone } from './parse-send-time.ts';
+import { moveCampaign } from '../campaigns/move-campaign.ts';
 
 export interface ScheduleInput {
   cron: string;
@@ -95,14 +96,7 @@ export async function setSchedule(deps: AppDeps, actor: Actor, campaignId: numbe
   };
   await deps.store.db.transaction().execute(async (trx) => {
     // The campaign changes kind only from the state it was read in (a concurrent launch wins cleanly).
-    const moved = await trx
-      .updateTable('campaigns')
-      .set({ kind: 'recurring', updated_at: nowIso })
-      .where('id', '=', campaignId)
-      .where('account_id', '=', actor.accountId)
-      .where('status', '=', campaign.status)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) throw new AppError('invalid_state', `campaign ${campaignId} changed state while its schedule was being set; look again`, 'status');
+    await moveCampaign(trx, { campaignId, accountId: actor.accountId, from: [campaign.status], set: { kind: 'recurring', updated_at: nowIso }, doing: 'scheduled' });
     await trx
       .insertInto('campaign_schedules')
       .values({ campaign_id: campaignId, account_id: actor.accountId, ...row, next_run_at: null, last_run_at: null, runs_created: 0, created_at: nowIso })
@@ -167,14 +161,7 @@ export async function removeSchedule(deps: AppDeps, actor: Actor, campaignId: nu
   }
   const nowIso = deps.clock.now().toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('campaigns')
-      .set({ kind: 'one-off', updated_at: nowIso })
-      .where('id', '=', campaignId)
-      .where('account_id', '=', actor.accountId)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) throw new AppError('invalid_state', `campaign ${campaignId} changed state while its schedule was being removed; look again`, 'status');
+    await moveCampaign(trx, { campaignId, accountId: actor.accountId, from: ['draft'], set: { kind: 'one-off', updated_at: nowIso }, doing: 'unscheduled' });
     await trx.deleteFrom('campaign_schedules').where('campaign_id', '=', campaignId).where('account_id', '=', actor.accountId).execute();
     await recordAudit({ trx, now: nowIso }, actor, 'campaign.schedule_removed', `campaign:${campaignId}`, {});
   });

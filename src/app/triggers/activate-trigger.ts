@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { parseAudience } from '../campaigns/campaign-input.ts';
 import { createCatchUpFirings } from './catch-up.ts';
 import { listsOnTriggeredCampaign } from './set-trigger.ts';
+import { moveCampaign } from '../campaigns/move-campaign.ts';
 
 export async function activateTrigger(args: StartArgs): Promise<void> {
   const { trx, campaign, now } = args;
@@ -22,13 +23,6 @@ export async function activateTrigger(args: StartArgs): Promise<void> {
   if (args.deps.store.caps.supportsSkipLocked) {
     await trx.selectFrom('event_types').select('id').where('account_id', '=', campaign.account_id).where('name', '=', trigger.event_type).forUpdate().execute();
   }
-  const moved = await trx
-    .updateTable('campaigns')
-    .set({ status: 'active', scheduled_at: null, updated_at: now.toISOString() })
-    .where('id', '=', campaign.id)
-    .where('account_id', '=', campaign.account_id)
-    .where('status', '=', campaign.status)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) throw new AppError('invalid_state', `campaign ${campaign.id} changed state while it was being launched; look again`, 'status');
+  await moveCampaign(trx, { campaignId: campaign.id, accountId: campaign.account_id, from: [campaign.status], set: { status: 'active', scheduled_at: null, updated_at: now.toISOString() }, doing: 'launched' });
   if (trigger.catch_up === 'send') await createCatchUpFirings(trx, trigger, now);
 }
