@@ -12,7 +12,8 @@ import { AppError } from '../errors.ts';
 import { notify } from '../notifications/notify.ts';
 import { rolesWith } from '../permissions.ts';
 import { loadApprovalSettings } from './approval-settings.ts';
-import { assertPreflightReady, raced } from './launch-checks.ts';
+import { assertPreflightReady } from './launch-checks.ts';
+import { raced } from '../campaigns/move-campaign.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
 import { personOf } from './person-of.ts';
 

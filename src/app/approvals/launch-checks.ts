@@ -17,4 +17,3 @@ export async function assertPreflightReady(deps: AppDeps, actor: Actor, campaign
   );
 }
 
-export { raced } from '../campaigns/move-campaign.ts';

@@ -9,9 +9,9 @@ import { AppError } from '../errors.ts';
 import { notify } from '../notifications/notify.ts';
 import { rolesWith } from '../permissions.ts';
 import { loadApprovalSettings } from './approval-settings.ts';
-import { assertPreflightReady, raced } from './launch-checks.ts';
+import { assertPreflightReady } from './launch-checks.ts';
 import { pendingApprovalOf } from './pending-approval.ts';
-import { moveCampaign } from '../campaigns/move-campaign.ts';
+import { moveCampaign, raced } from '../campaigns/move-campaign.ts';
 
 export interface LaunchOutcome extends CampaignView {
   /** Set when the launch became a request: what happens next, in one sentence. */
